@@ -1,0 +1,214 @@
+"""The claims ledger and the arithmetic relations between claims.
+
+``data/raw/claims.csv`` holds one row per quantitative statement of the seed documents:
+its exact quote (after :func:`mxrights.text.normalise`), the number as printed, its value,
+unit and qualifier, the indicator (shared vocabulary in ``data/raw/indicators.csv``), the
+period it covers and the source the document cites.
+
+``data/raw/claim_relations.csv`` holds the arithmetic the memos imply: parts that add up
+(``sum``), shares and ratios they leave implicit (``share``, ``ratio``), orderings
+(``bound``: lhs ≤ rhs), and the same indicator across memos (``same``: the stated ranges
+overlap; ``monotone``: a cumulative figure never falls over ``as_of``; ``repeat``: shown
+side by side, no test). :func:`evaluate_relations` computes each.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, schemas, text
+
+
+def indicators_path() -> Path:
+    """Path of the indicator vocabulary ``data/raw/indicators.csv``."""
+    return paths.raw_dir() / "indicators.csv"
+
+
+def load_indicators(path: Path | None = None) -> pd.DataFrame:
+    """Read the indicator vocabulary (indicator, topic, unit, label_en, label_es)."""
+    return pd.read_csv(path or indicators_path(), dtype=str, keep_default_na=False)
+
+
+def known_documents(seeds: Path | None = None) -> list[str]:
+    """File names of the seed documents available (``*.txt`` in the seeds folder)."""
+    folder = seeds or paths.seeds_dir()
+    return sorted(p.name for p in folder.glob("*.txt"))
+
+
+def load_claims(path: Path | None = None, seeds: Path | None = None,
+                indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate the claims ledger.
+
+    Raises:
+        mxrights.schemas.TableError: duplicate ``claim_id``, unknown document or indicator,
+            non-numeric value, unit outside the vocabulary, period_end before period_start...
+    """
+    if path is None:
+        from . import registry
+
+        path = registry.resolve("claims_ledger")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None})
+    if "value" in df.columns:
+        bad = pd.to_numeric(df["value"], errors="coerce").isna() & df["value"].notna()
+        if bad.any():
+            i = int(bad.idxmax())
+            raise schemas.TableError(f"{path}, row {i + 2}, column value: {df.loc[i, 'value']!r} is not a number "
+                                     "(write plain decimals: 37435, 46.6)")
+    ind = indicators if indicators is not None else load_indicators()
+    schema = schemas.claims_schema(known_documents(seeds), ind["indicator"].tolist())
+    out = schemas.validate(df, schema, path)
+    return out
+
+
+def check_quotes(claims: pd.DataFrame, seeds: Path | None = None) -> pd.DataFrame:
+    """Check that every quote occurs verbatim in its normalised document and carries its value.
+
+    Returns:
+        claims' ``claim_id, document`` plus booleans ``quote_found``, ``printed_in_quote``,
+        ``printed_parses`` and ``ok``.
+    """
+    rows = []
+    for r in claims.itertuples(index=False):
+        doc = text.document_text(r.document, seeds)
+        try:
+            parses = math.isclose(text.parse_printed_number(r.printed), float(r.value))
+        except ValueError:
+            parses = False
+        found = r.quote in doc
+        inq = r.printed in r.quote
+        rows.append({"claim_id": r.claim_id, "document": r.document, "quote_found": found,
+                     "printed_in_quote": inq, "printed_parses": parses, "ok": found and inq and parses})
+    return pd.DataFrame(rows)
+
+
+def assert_quotes(claims: pd.DataFrame, seeds: Path | None = None, path: str = "data/raw/claims.csv") -> None:
+    """Raise ValueError naming each claim whose quote is not in its document or lacks its value."""
+    chk = check_quotes(claims, seeds)
+    bad = chk[~chk["ok"]]
+    if len(bad):
+        msgs = []
+        for r in bad.itertuples():
+            row = int(claims.index[claims["claim_id"] == r.claim_id][0]) + 2
+            why = ("quote not found in " + r.document) if not r.quote_found else (
+                "printed number not in quote" if not r.printed_in_quote else "printed number does not parse to value")
+            msgs.append(f"{path}, row {row}, column quote (claim_id={r.claim_id}): {why}")
+        raise ValueError("\n".join(msgs))
+
+
+def load_relations(path: Path | None = None, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate ``data/raw/claim_relations.csv`` against the ledger's claim ids."""
+    if path is None:
+        from . import registry
+
+        path = registry.resolve("claim_relations")
+    cl = claims if claims is not None else load_claims()
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None})
+    return schemas.validate(df, schemas.relations_schema(cl["claim_id"].tolist()), path)
+
+
+def interval(value: float, qualifier: str, printed: str = "") -> tuple[float, float]:
+    """The range of true values a printed figure admits, given its qualifier and rounding.
+
+    ``exact``/``only``: ± half a unit of the last printed digit (``46.6`` → 46.55-46.65;
+    ``26,000`` → ±500 when it ends in three zeros). ``at least`` → [v, ∞); ``more than`` →
+    (v, ∞) (returned as [v + tiny, ∞)); ``about`` → ±5 % or the rounding, whichever is wider;
+    ``nearly`` → [0.9 v, v]; ``at most`` → [0, v].
+    """
+    half = _rounding(printed, value)
+    if qualifier in ("exact", "only"):
+        return value - half, value + half
+    if qualifier == "at least":
+        return value, math.inf
+    if qualifier == "more than":
+        return value + 1e-9, math.inf
+    if qualifier == "about":
+        w = max(half, 0.05 * value)
+        return value - w, value + w
+    if qualifier == "nearly":
+        return 0.9 * value, value
+    if qualifier == "at most":
+        return 0.0, value
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+def _rounding(printed: str, value: float) -> float:
+    """Half the unit of the last significant printed digit (0.5 for words and plain integers)."""
+    s = (printed or "").replace(",", "").replace("%", "").strip()
+    if re.fullmatch(r"\d+\.\d+", s):
+        return 0.5 * 10 ** -len(s.split(".")[1])
+    m = re.fullmatch(r"\d*?[1-9](0{3,})", s)
+    if m:
+        return 0.5 * 10 ** len(m.group(1))
+    return 0.5
+
+
+def evaluate_relations(relations: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Compute every relation.
+
+    Returns:
+        One row per relation: ``relation_id, kind, claims`` (ids, ``;``-joined), ``formula``
+        (with the numbers), ``derived`` (the computed value: a sum, a share in percent, a
+        ratio, or the last-minus-first change), ``unit`` and ``status`` (``pass``, ``fail`` or
+        ``derived`` when the relation only yields a number).
+    """
+    cl = claims.set_index("claim_id")
+    out = []
+    for r in relations.itertuples(index=False):
+        v = lambda cid: float(cl.loc[cid, "value"])  # noqa: E731
+        if r.kind == "sum":
+            parts = r.rhs.split("+")
+            total = sum(v(p) for p in parts)
+            status = "pass" if math.isclose(total, v(r.lhs)) else "fail"
+            formula = f"{r.lhs} ({v(r.lhs):g}) = " + " + ".join(f"{p} ({v(p):g})" for p in parts)
+            out.append(_rel(r, [r.lhs, *parts], formula, total, "count", status))
+        elif r.kind in ("share", "ratio"):
+            parts = r.rhs.split("+")
+            den = sum(v(p) for p in parts)
+            val = v(r.lhs) / den * (100 if r.kind == "share" else 1)
+            formula = f"{r.lhs} ({v(r.lhs):g}) / " + " + ".join(f"{p} ({v(p):g})" for p in parts)
+            formula += " × 100" if r.kind == "share" else ""
+            out.append(_rel(r, [r.lhs, *parts], formula, round(val, 4), "percent" if r.kind == "share" else "ratio", "derived"))
+        elif r.kind == "bound":
+            status = "pass" if v(r.lhs) <= v(r.rhs) else "fail"
+            out.append(_rel(r, [r.lhs, r.rhs], f"{r.lhs} ({v(r.lhs):g}) ≤ {r.rhs} ({v(r.rhs):g})",
+                            v(r.rhs) - v(r.lhs), "count", status))
+        elif r.kind in ("same", "monotone", "repeat"):
+            ids = r.lhs.split(";")
+            sub = cl.loc[ids].copy()
+            sub["_asof"] = [schemas.period_bound(a, end=True) if a else pd.NaT for a in sub["as_of"]]
+            sub = sub.sort_values("_asof", kind="stable")
+            ivs = [interval(float(x.value), x.qualifier, x.printed) for x in sub.itertuples()]
+            if r.kind == "same":
+                lo, hi = max(i[0] for i in ivs), min(i[1] for i in ivs)
+                status = "pass" if lo <= hi else "fail"
+            elif r.kind == "monotone":
+                # each later figure's upper bound must reach the earlier figure's lower bound
+                status = "pass" if all(b[1] >= a[0] for a, b in zip(ivs, ivs[1:])) else "fail"
+            else:
+                status = "derived"
+            vals = sub["value"].astype(float).tolist()
+            formula = " → ".join(f"{i} ({q} {val:g}, as of {a})" for i, q, val, a in
+                                 zip(sub.index, sub["qualifier"], vals, sub["as_of"]))
+            out.append(_rel(r, list(sub.index), formula, vals[-1] - vals[0], cl.loc[ids[0], "unit"], status))
+        else:  # pragma: no cover - the schema forbids it
+            raise ValueError(f"unknown relation kind {r.kind!r}")
+    return pd.DataFrame(out)
+
+
+def _rel(r, ids, formula, derived, unit, status) -> dict:
+    return {"relation_id": r.relation_id, "kind": r.kind, "claims": ";".join(ids), "formula": formula,
+            "derived": derived, "unit": unit, "status": status, "description": r.description}
+
+
+def summary(claims: pd.DataFrame) -> pd.DataFrame:
+    """Per-document summary: number of claims, units and topics used."""
+    g = claims.groupby(["document", "memo"], sort=True)
+    return pd.DataFrame({
+        "claims": g.size(),
+        "units": g["unit"].agg(lambda s: ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())),
+        "topics": g["topic"].agg(lambda s: ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())),
+    }).reset_index()

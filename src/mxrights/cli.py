@@ -1,0 +1,220 @@
+"""The ``mxrights`` command line.
+
+Subcommands:
+    data verify            check every registered file (hash, presence); table + exit code
+    data fetch NAME        download a registered file that has a download URL (pooch)
+    data rehash            refresh hashes of the hand-made tables in data/raw
+    claims [--document D] [--indicator I] [--check]
+                           per-document ledger summary, filters, or the verdict table
+    tables                 write data/processed/*.csv
+    run [--only NAME] [-p NAME VALUE]... [--jobs N] [--force]
+                           execute notebooks with Papermill (incremental, parallel)
+    render                 render executed notebooks and the index to reports/html
+    notebooks              re-execute the committed notebooks in place, keeping outputs
+    reproduce              verify + tables + run + render (what `make reproduce` calls)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+
+
+def _print_table(df) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_rows", 500, "display.max_colwidth", 70):
+        print(df.to_string(index=False))
+
+
+def cmd_verify(args) -> int:
+    from . import registry
+
+    try:
+        table = registry.verify()
+    except registry.RegistryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _print_table(table[["name", "location", "path", "bytes", "status"]])
+    bad = table[table["status"] != "OK"]
+    for d in bad["detail"]:
+        print(f"\nerror: {d}", file=sys.stderr)
+    print(f"\n{len(table) - len(bad)} of {len(table)} registered files OK")
+    return 1 if len(bad) else 0
+
+
+def cmd_fetch(args) -> int:
+    from . import registry
+
+    try:
+        print(registry.fetch(args.name))
+    except registry.RegistryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_rehash(args) -> int:
+    from . import registry
+
+    changed = registry.rehash_raw()
+    print("updated: " + (", ".join(changed) if changed else "nothing changed"))
+    return 0
+
+
+def cmd_claims(args) -> int:
+    from . import claims, report
+
+    if args.check:
+        check = report.load_table("claims_check")
+        if args.document:
+            check = check[check["document"] == args.document]
+        for doc, g in check.groupby("document"):
+            counts = g["verdict"].value_counts()
+            print(f"\n== {doc} ({g['memo'].iloc[0]}): {len(g)} claims — "
+                  + ", ".join(f"{k} {v} ({100 * v / len(g):.0f}%)" for k, v in counts.items()))
+            _print_table(g[["claim_id", "published_value", "reproduced_value", "verdict", "evidence"]])
+        total = check["verdict"].value_counts()
+        print("\nAll documents: " + ", ".join(f"{k} {v} ({100 * v / len(check):.1f}%)" for k, v in total.items()))
+        return 0
+    cl = claims.load_claims()
+    if args.document:
+        cl = cl[cl["document"] == args.document]
+    if args.indicator:
+        cl = cl[cl["indicator"] == args.indicator]
+    if args.document or args.indicator:
+        _print_table(cl[["claim_id", "printed", "value", "unit", "qualifier", "indicator", "as_of"]])
+    else:
+        _print_table(claims.summary(cl))
+    print(f"\n{len(cl)} claims")
+    return 0
+
+
+def cmd_tables(args) -> int:
+    from . import tables
+
+    t0 = time.perf_counter()
+    for p in tables.build():
+        print(f"  wrote {p}")
+    print(f"tables built in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _tables_key() -> str:
+    from . import runner
+
+    return hashlib.sha256((runner.source_digest() + runner.files_digest(runner.raw_inputs())).encode()).hexdigest()
+
+
+def _tables_if_needed(force: bool) -> None:
+    from . import paths, runner
+
+    m = runner.load_manifest()
+    key = _tables_key()
+    outs = [paths.processed_dir() / f"{n}.csv" for n in ("claims_check", "indicators_annual", "row_accounting")]
+    if not force and m.get("_tables") == key and all(p.exists() for p in outs):
+        print("  processed tables up to date, skipped")
+        return
+    cmd_tables(None)
+    m = runner.load_manifest()
+    m["_tables"] = key
+    runner.save_manifest(m)
+
+
+def _params(pairs) -> dict:
+    from . import runner
+
+    return {name: runner.coerce_parameter(name, value) for name, value in (pairs or [])}
+
+
+def cmd_run(args) -> int:
+    from . import runner
+
+    try:
+        jobs = runner.plan(args.only, _params(args.p))
+    except (ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    results = runner.run(jobs, args.jobs, args.force, prepare=lambda: _tables_if_needed(args.force))
+    failed = [r for r in results if r.status == "failed"]
+    ran = [r.name for r in results if r.status == "ok"]
+    if ran:
+        from . import site
+
+        site.render_all(names=[])  # pages were rendered by the workers; refresh the index
+    print(f"{len(ran)} executed, {sum(r.status == 'skipped' for r in results)} skipped, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def cmd_notebooks(args) -> int:
+    from . import runner
+
+    _tables_if_needed(False)
+    results = runner.refresh_committed(args.jobs)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_render(args) -> int:
+    from . import site
+
+    for p in site.render_all():
+        print(f"  wrote {p}")
+    return 0
+
+
+def cmd_reproduce(args) -> int:
+    t0 = time.perf_counter()
+    print("[1/3] verifying registered data")
+    rc = cmd_verify(args)
+    if rc:
+        return rc
+    print("[2/3] processed tables and notebooks")
+    rc = cmd_run(args)
+    from . import paths
+
+    index = paths.reports_dir() / "html" / "index.html"
+    if not index.exists():
+        cmd_render(args)
+    print(f"[3/3] site: {index}  ({time.perf_counter() - t0:.1f}s)")
+    return rc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mxrights", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("data", help="the data registry")
+    dsub = d.add_subparsers(dest="data_cmd", required=True)
+    dsub.add_parser("verify", help="check every registered file").set_defaults(func=cmd_verify)
+    f = dsub.add_parser("fetch", help="download a registered file (network)")
+    f.add_argument("name")
+    f.set_defaults(func=cmd_fetch)
+    dsub.add_parser("rehash", help="refresh hashes of data/raw tables").set_defaults(func=cmd_rehash)
+    c = sub.add_parser("claims", help="the claims ledger")
+    c.add_argument("--document")
+    c.add_argument("--indicator")
+    c.add_argument("--check", action="store_true", help="print verdicts grouped by document")
+    c.set_defaults(func=cmd_claims)
+    sub.add_parser("tables", help="write data/processed").set_defaults(func=cmd_tables)
+    for name, func in (("run", cmd_run), ("reproduce", cmd_reproduce)):
+        r = sub.add_parser(name, help="execute notebooks" if name == "run" else "verify, tables, run, render")
+        r.add_argument("--only", help="run only jobs whose name contains this")
+        r.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="notebook parameter")
+        r.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+        r.add_argument("--force", action="store_true", help="rerun even if up to date")
+        r.set_defaults(func=func)
+    sub.add_parser("render", help="render reports/html").set_defaults(func=cmd_render)
+    nbc = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (default parameters)")
+    nbc.add_argument("--jobs", type=int, default=None)
+    nbc.set_defaults(func=cmd_notebooks)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

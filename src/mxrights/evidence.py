@@ -1,0 +1,82 @@
+"""Official figures transcribed from the publications the memos cite.
+
+``data/raw/evidence/*.csv`` (one long table per file, all with the same columns) holds
+one row per figure as its publisher printed it: publisher (English and Spanish official
+name), title, URL, page/table/section (``locator``), retrieval date, ``kind`` (``official``
+when read from the publisher's own document, ``secondary`` when from a report of it), the
+ledger indicator, the claim(s) it bears on (``claim_id``, ``;``-joined), period, as-of
+date, value and unit. Rows marked ``combine=sum`` are parts printed separately (fuero
+común + fuero federal) that together give the figure a claim states; ``combine=complement``
+marks a printed share whose complement (100 − value) is the claim's quantity.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import claims as claims_mod
+from . import paths, schemas
+
+
+def evidence_dir() -> Path:
+    """The folder ``data/raw/evidence``."""
+    return paths.raw_dir() / "evidence"
+
+
+def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None,
+                  indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate every evidence CSV; adds ``evidence_file`` (path relative to data/raw)."""
+    folder = folder or evidence_dir()
+    cl = claims if claims is not None else claims_mod.load_claims()
+    ind = indicators if indicators is not None else claims_mod.load_indicators()
+    frames = []
+    check_registered = folder == evidence_dir()
+    if check_registered:
+        from . import registry
+
+        reg = registry.load_registry()
+    for f in sorted(folder.glob("*.csv")):
+        if check_registered:
+            rows = reg[(reg["location"] == "raw") & (reg["path"] == f"evidence/{f.name}")]
+            if rows.empty:
+                raise registry.RegistryError(f"{f}: evidence file is not in the data registry; add a row to "
+                                             "data/registry.csv and run `mxrights data rehash`")
+            registry.resolve(rows.iloc[0]["name"], reg)
+        df = pd.read_csv(f, dtype=str, keep_default_na=False).replace({"": None})
+        df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist()), f)
+        df["evidence_file"] = f"evidence/{f.name}"
+        frames.append(df)
+    if not frames:
+        raise FileNotFoundError(f"no evidence CSV in {folder}")
+    out = pd.concat(frames, ignore_index=True)
+    dup = out["evidence_id"].duplicated()
+    if dup.any():
+        raise schemas.TableError(f"{folder}: duplicate evidence_id {out.loc[dup, 'evidence_id'].iloc[0]!r} across files")
+    return out
+
+
+def for_claim(evidence: pd.DataFrame, claim_id: str) -> pd.DataFrame:
+    """Evidence rows that bear on one claim."""
+    ids = evidence["claim_id"].fillna("").str.split(";")
+    return evidence[ids.map(lambda xs: claim_id in xs)]
+
+
+def combined_value(rows: pd.DataFrame) -> tuple[float, str]:
+    """The figure a set of evidence rows gives for one claim, and how it was formed.
+
+    Rows with ``combine=sum`` sharing an ``as_of`` are added (parts printed separately);
+    otherwise the most recent single row is used.
+    """
+    comp = rows[rows["combine"] == "complement"]
+    if len(comp) and len(comp) == len(rows):
+        row = comp.sort_values("as_of").iloc[-1]
+        return 100.0 - float(row["value"]), f"100 − {row['value']:g} ({row['evidence_id']}, complement of the printed share)"
+    parts = rows[rows["combine"] == "sum"]
+    if len(parts):
+        latest = parts["as_of"].max()
+        p = parts[parts["as_of"] == latest]
+        return float(p["value"].sum()), " + ".join(f"{v:g} ({i})" for i, v in zip(p["evidence_id"], p["value"]))
+    row = rows.sort_values("as_of", na_position="first").iloc[-1]
+    return float(row["value"]), f"{row['value']:g} ({row['evidence_id']})"

@@ -1,0 +1,241 @@
+"""The data registry: every input file with its hash and provenance.
+
+``data/registry.csv`` lists each raw input once (OWID-style origin fields: producer,
+citation, landing URL, download URL, publication and retrieval dates, licence, sha256,
+size). Two locations exist:
+
+- ``raw``: small tables transcribed by hand, committed under ``data/raw/``;
+- ``mirror``: large public files, never committed, read from the mirror directory
+  (``MXRIGHTS_DATA_MIRROR`` or ``../shared/data``) or, when a download URL is known and
+  the caller allows it, fetched and cached by :mod:`pooch`.
+
+Every read of a registered file goes through :func:`resolve`, which checks the sha256, so a
+changed file can never flow silently into a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+REGISTRY_COLUMNS = [
+    "name", "location", "path", "sha256", "bytes", "topic", "publisher", "publisher_es",
+    "title", "citation", "url", "download_url", "published", "retrieved", "license",
+    "secondary", "notes",
+]
+
+
+class RegistryError(Exception):
+    """Base class of data-registry errors."""
+
+
+class MissingFileError(RegistryError):
+    """A registered file is not where the registry says, and cannot be fetched."""
+
+
+class HashMismatchError(RegistryError):
+    """A registered file's sha256 differs from the registry's."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registry row (see ``REGISTRY_COLUMNS``)."""
+
+    name: str
+    location: str
+    path: str
+    sha256: str
+    bytes: int
+    topic: str
+    publisher: str
+    download_url: str
+    url: str
+
+
+def registry_path() -> Path:
+    """Return the path of ``data/registry.csv``."""
+    return paths.data_dir() / "registry.csv"
+
+
+def load_registry(path: Path | None = None) -> pd.DataFrame:
+    """Read and validate the registry table.
+
+    Args:
+        path: registry CSV; defaults to ``data/registry.csv``.
+
+    Returns:
+        One row per registered file, columns ``REGISTRY_COLUMNS``.
+
+    Raises:
+        RegistryError: a column is missing or a name is duplicated (file, row, column named).
+    """
+    path = path or registry_path()
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in REGISTRY_COLUMNS if c not in df.columns]
+    if missing:
+        raise RegistryError(f"{path}: missing column(s) {missing}; expected {REGISTRY_COLUMNS}")
+    dup = df[df["name"].duplicated()]
+    if len(dup):
+        row = int(dup.index[0]) + 2
+        raise RegistryError(f"{path}, row {row}, column 'name': duplicate name {dup['name'].iloc[0]!r}")
+    bad = df[~df["location"].isin(["raw", "mirror"])]
+    if len(bad):
+        row = int(bad.index[0]) + 2
+        raise RegistryError(f"{path}, row {row}, column 'location': {bad['location'].iloc[0]!r} is not 'raw' or 'mirror'")
+    df["bytes"] = pd.to_numeric(df["bytes"]).astype("int64")
+    return df
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex sha256 of a file (read in 1 MiB blocks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _entry(name: str, registry: pd.DataFrame | None = None) -> pd.Series:
+    reg = registry if registry is not None else load_registry()
+    rows = reg[reg["name"] == name]
+    if rows.empty:
+        raise RegistryError(f"{name!r} is not in the data registry ({registry_path()}); add a row for it")
+    return rows.iloc[0]
+
+
+def _how_to_obtain(row: pd.Series) -> str:
+    if row["location"] == "raw":
+        return f"it is committed with the project: restore it with `git checkout -- data/raw/{row['path']}`"
+    how = f"put the file at <mirror>/{row['path']} (set MXRIGHTS_DATA_MIRROR, default ../shared/data)"
+    if row["download_url"]:
+        how += f", or run `mxrights data fetch {row['name']}` to download {row['download_url']}"
+    else:
+        how += f"; it is published at {row['url']}"
+    return how
+
+
+def local_path(row: pd.Series) -> Path | None:
+    """Return where a registry row's file should be on disk, or None without a mirror."""
+    if row["location"] == "raw":
+        return paths.raw_dir() / row["path"]
+    mirror = paths.mirror_dir()
+    if mirror is not None:
+        return mirror / row["path"]
+    cached = _pooch_cache() / row["name"]
+    return cached if cached.exists() else None
+
+
+def _pooch_cache() -> Path:
+    import pooch
+
+    return Path(pooch.os_cache("mxrights"))
+
+
+def check_hash(path: Path, expected: str, name: str) -> None:
+    """Raise :class:`HashMismatchError` naming file, expected and actual hash when they differ."""
+    actual = file_sha256(path)
+    if actual != expected:
+        raise HashMismatchError(
+            f"{name}: sha256 mismatch for {path}\n  expected {expected}\n  actual   {actual}\n"
+            "The file changed since it was registered. If the publisher issued a new version, "
+            "register it as a new dated entry (`mxrights data rehash` for raw tables); otherwise restore the original."
+        )
+
+
+def resolve(name: str, registry: pd.DataFrame | None = None, download: bool = False) -> Path:
+    """Return the verified local path of a registered file.
+
+    Args:
+        name: the registry ``name``.
+        registry: an already loaded registry (saves a read in loops).
+        download: allow a network download with pooch when the file is not local.
+
+    Raises:
+        MissingFileError: not on disk, and not downloadable (message says how to obtain it).
+        HashMismatchError: on disk but its sha256 differs from the registry.
+    """
+    row = _entry(name, registry)
+    path = local_path(row)
+    if path is None or not path.exists():
+        if download and row["download_url"]:
+            return fetch(name, registry)
+        where = "no data mirror is set (MXRIGHTS_DATA_MIRROR unset and ../shared/data absent)" if path is None else f"not found at {path}"
+        raise MissingFileError(f"{name}: {where}. To obtain it, {_how_to_obtain(row)}.")
+    check_hash(path, row["sha256"], name)
+    return path
+
+
+def fetch(name: str, registry: pd.DataFrame | None = None, cache: Path | None = None) -> Path:
+    """Download a registered file with pooch into the cache, checking its sha256.
+
+    Network access happens only here, and only when a user asks for it.
+    """
+    import pooch
+
+    row = _entry(name, registry)
+    if not row["download_url"]:
+        raise MissingFileError(f"{name}: no download URL is registered. To obtain it, {_how_to_obtain(row)}.")
+    target = Path(cache) if cache else _pooch_cache()
+    try:
+        fname = pooch.retrieve(row["download_url"], known_hash=f"sha256:{row['sha256']}",
+                               fname=row["name"], path=target, progressbar=False)
+    except ValueError as exc:  # pooch reports hash mismatches as ValueError
+        raise HashMismatchError(f"{name}: downloaded file from {row['download_url']} failed the hash check: {exc}") from exc
+    return Path(fname)
+
+
+def verify(registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Check every registered file; return a status table (never raises for a bad file).
+
+    Returns:
+        Columns ``name, location, path, bytes, status, detail``; ``status`` is ``OK``,
+        ``MISSING`` or ``HASH MISMATCH``.
+    """
+    reg = registry if registry is not None else load_registry()
+    out = []
+    for _, row in reg.iterrows():
+        try:
+            p = resolve(row["name"], reg)
+            status, detail = "OK", str(p)
+        except MissingFileError as exc:
+            status, detail = "MISSING", str(exc)
+        except HashMismatchError as exc:
+            status, detail = "HASH MISMATCH", str(exc)
+        out.append({"name": row["name"], "location": row["location"], "path": row["path"],
+                    "bytes": int(row["bytes"]), "status": status, "detail": detail})
+    return pd.DataFrame(out)
+
+
+def rehash_raw(registry_file: Path | None = None) -> list[str]:
+    """Recompute sha256 and size of every ``raw`` entry and rewrite the registry file.
+
+    Returns the names whose hash changed. Mirror entries are never rehashed: a changed
+    public file must be registered anew, not silently accepted.
+    """
+    registry_file = registry_file or registry_path()
+    reg = load_registry(registry_file)
+    changed = []
+    for i, row in reg.iterrows():
+        if row["location"] != "raw":
+            continue
+        p = paths.raw_dir() / row["path"]
+        digest = file_sha256(p)
+        if digest != row["sha256"]:
+            changed.append(row["name"])
+        reg.at[i, "sha256"] = digest
+        reg.at[i, "bytes"] = p.stat().st_size
+    reg.to_csv(registry_file, index=False, lineterminator="\n")
+    return changed
+
+
+def names(topic: str | None = None, registry: pd.DataFrame | None = None) -> list[str]:
+    """Return registry names, optionally those of one topic."""
+    reg = registry if registry is not None else load_registry()
+    if topic:
+        reg = reg[reg["topic"] == topic]
+    return reg["name"].tolist()

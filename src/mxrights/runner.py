@@ -1,0 +1,352 @@
+"""Parallel, incremental notebook execution with Papermill.
+
+A run is a list of :class:`Job` (notebook, output, parameters). Independent jobs run in a
+process pool (spawn context, one kernel each, ``jobs`` workers). A job is skipped when its
+build key — a sha256 over the notebook source, its parameters, the library source, the
+registered data files' hashes and the processed tables it reads — equals the key recorded in
+``reports/.build-manifest.json`` by the last successful run. Papermill is imported only in
+the workers, so a no-op run never pays its ~3.5 s import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import paths
+
+TOPICS = ["disappearance", "torture", "impunity", "defenders_journalists"]
+PARAM_TYPES = {"document": str, "processed_dir": str, "output_dir": str, "topic": str,
+               "first_year": int, "last_year": int, "geography": str}
+
+
+@dataclass
+class Job:
+    """One notebook execution (and, when ``html`` is set, its HTML page)."""
+
+    name: str
+    notebook: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+    html: Path | None = None
+
+
+@dataclass
+class Result:
+    """The outcome of one job."""
+
+    name: str
+    status: str  # ok | skipped | failed
+    seconds: float = 0.0
+    error: str = ""
+
+
+def notebooks_dir() -> Path:
+    """``<root>/notebooks``."""
+    return paths.project_root() / "notebooks"
+
+
+def _memo_ids() -> list[tuple[str, str]]:
+    import csv
+
+    with open(paths.raw_dir() / "memos.csv", newline="", encoding="utf-8") as fh:
+        return [(r["document"], r["memo"]) for r in csv.DictReader(fh)]
+
+
+def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
+    """Every job of a full build (or the ones whose name contains ``only``)."""
+    nb, out = notebooks_dir(), paths.reports_dir() / "executed"
+    tables = str(paths.reports_dir() / "tables")
+    jobs = [Job(f"memo_{memo}", nb / "memo_reproduction.ipynb", out / f"memo_{memo}.ipynb",
+                {"document": doc, "processed_dir": "", "output_dir": tables}) for doc, memo in _memo_ids()]
+    jobs += [Job(f"comparison_{t}", nb / "annual_comparison.ipynb", out / f"comparison_{t}.ipynb",
+                 {"topic": t, "first_year": 2000, "last_year": 2026, "geography": "Mexico",
+                  "processed_dir": "", "output_dir": tables}) for t in TOPICS]
+    jobs.append(Job("summary", nb / "summary.ipynb", out / "summary.ipynb", {"processed_dir": ""}))
+    html = paths.reports_dir() / "html"
+    for j in jobs:
+        j.html = html / f"{j.output.stem}.html"
+    if only:
+        jobs = [j for j in jobs if only in j.name]
+        if not jobs:
+            raise ValueError(f"no notebook job matches {only!r}")
+    for j in jobs:
+        j.parameters.update(extra or {})
+        check_parameters(j.parameters)
+    return jobs
+
+
+def check_parameters(params: dict) -> None:
+    """Reject a parameter of the wrong type before any kernel starts (names the parameter)."""
+    for k, v in params.items():
+        want = PARAM_TYPES.get(k)
+        if want is None:
+            raise ValueError(f"unknown notebook parameter {k!r}; known: {sorted(PARAM_TYPES)}")
+        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+            raise TypeError(f"parameter {k!r} must be {want.__name__}, got {type(v).__name__} ({v!r})")
+
+
+def coerce_parameter(name: str, text: str):
+    """Convert a ``-p name value`` string from the command line to the parameter's type."""
+    want = PARAM_TYPES.get(name)
+    if want is None:
+        raise ValueError(f"unknown notebook parameter {name!r}; known: {sorted(PARAM_TYPES)}")
+    if want is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise TypeError(f"parameter {name!r} must be int, got {text!r}") from None
+    return text
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_digest() -> str:
+    """sha256 over the library's source files (sorted by name)."""
+    h = hashlib.sha256()
+    for p in sorted((paths.project_root() / "src" / "mxrights").rglob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def files_digest(files: list[Path]) -> str:
+    """sha256 over the names and bytes of files, in the order given."""
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def raw_inputs() -> list[Path]:
+    """The registry (which holds every mirror file's hash) and the hand-made tables."""
+    return [paths.data_dir() / "registry.csv", *sorted(paths.raw_dir().rglob("*.csv"))]
+
+
+def inputs_digest() -> str:
+    """sha256 over the raw inputs and the processed tables the notebooks read."""
+    return files_digest([*raw_inputs(), *sorted(paths.processed_dir().glob("*.csv"))])
+
+
+def job_key(job: Job, src: str, inputs: str) -> str:
+    """The build key of one job."""
+    payload = json.dumps({"nb": _sha(job.notebook.read_bytes()), "params": job.parameters, "src": src,
+                          "inputs": inputs, "python": sys.version.split()[0]}, sort_keys=True)
+    return _sha(payload.encode())
+
+
+def manifest_path() -> Path:
+    """``reports/.build-manifest.json``."""
+    return paths.reports_dir() / ".build-manifest.json"
+
+
+def load_manifest() -> dict:
+    """The last successful key of every job (empty when absent or unreadable)."""
+    try:
+        return json.loads(manifest_path().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def save_manifest(m: dict) -> None:
+    """Write the manifest (sorted keys, so it diffs cleanly)."""
+    manifest_path().parent.mkdir(parents=True, exist_ok=True)
+    manifest_path().write_text(json.dumps(m, indent=1, sort_keys=True) + "\n")
+
+
+def kernel_name() -> str:
+    """The project's kernel when registered in this environment, else ``python3``."""
+    kdir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "mxrights"
+    return "mxrights" if kdir.exists() else "python3"
+
+
+_KM = None  # the worker's kernel, reused across notebooks
+
+
+def _shutdown_kernel() -> None:
+    global _KM
+    if _KM is not None:
+        try:
+            _KM.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - best effort at worker exit
+            pass
+        _KM = None
+
+
+def _worker_kernel(kernel: str, cwd: Path):
+    """Return this worker's running kernel, started once, its namespace reset before each notebook.
+
+    Reusing one kernel per worker saves the kernel start and the imports (pandas, matplotlib,
+    seaborn, the library: about 3 s a notebook). ``%reset -f`` clears every user variable, so a
+    notebook cannot see another's state; imported modules stay cached, which is the point.
+    """
+    global _KM
+    from jupyter_client.manager import KernelManager
+
+    if _KM is None or not _KM.is_alive():
+        from multiprocessing import util
+
+        _KM = KernelManager(kernel_name=kernel)
+        _KM.start_kernel(cwd=str(cwd))
+        util.Finalize(None, _shutdown_kernel, exitpriority=10)
+    else:
+        kc = _KM.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            kc.execute_interactive("%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
+                                   timeout=60, output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+    return _KM
+
+
+def _execute(job: Job, kernel: str, reuse_kernel: bool = True) -> Result:
+    """Worker: execute one notebook with papermill, then normalise it for determinism."""
+    t0 = time.perf_counter()
+    import papermill as pm
+
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    extra = {"km": _worker_kernel(kernel, job.notebook.parent)} if reuse_kernel else {}
+    try:
+        pm.execute_notebook(str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=kernel,
+                            progress_bar=False, cwd=str(job.notebook.parent), log_output=False, **extra)
+    except pm.PapermillExecutionError as exc:
+        tb = "\n".join(exc.traceback[-8:]) if exc.traceback else ""
+        return Result(job.name, "failed", time.perf_counter() - t0,
+                      f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n{_strip_ansi(tb)}")
+    except Exception as exc:  # kernel died, missing kernel, bad notebook
+        return Result(job.name, "failed", time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
+    normalise_notebook(job.output)
+    if job.html is not None:
+        from . import site
+
+        site.render_notebook(job.output, job.html)
+    return Result(job.name, "ok", time.perf_counter() - t0)
+
+
+def _warm() -> None:
+    """Worker initializer: pay the heavy imports (papermill ~3.5 s, nbconvert) while the parent works."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
+def _strip_ansi(s: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", s)
+
+
+def normalise_notebook(path: Path) -> None:
+    """Strip what must vary between runs (timestamps, durations, kernel ids) from an executed notebook."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    pmeta = nb.get("metadata", {}).get("papermill", {})
+    for k in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        pmeta.pop(k, None)
+    for cell in nb.get("cells", []):
+        md = cell.get("metadata", {})
+        md.pop("execution", None)
+        if "injected-parameters" in md.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
+        for out in cell.get("outputs", []):
+            if "execution_count" in out:  # a reused kernel keeps counting across notebooks
+                out["execution_count"] = cell.get("execution_count")
+        p = md.get("papermill", {})
+        for k in ("start_time", "end_time", "duration", "exception"):
+            p.pop(k, None)
+    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def run(jobs: list[Job], n_jobs: int | None = None, force: bool = False, echo=print, prepare=None) -> list[Result]:
+    """Execute the jobs that are out of date, in parallel; record the successful ones.
+
+    ``prepare`` (e.g. building the processed tables) runs in this process while the worker
+    pool warms up its imports; build keys are computed after it. A failing notebook stops
+    nothing else; its error (cell and traceback) is in its Result.
+    """
+    n_jobs = n_jobs or os.cpu_count() or 1
+    pool = None
+    if prepare is not None:
+        if force or _stale(jobs):
+            pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=get_context("spawn"),
+                                       initializer=_warm)
+        prepare()
+    try:
+        return _run(jobs, n_jobs, force, echo, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _stale(jobs: list[Job]) -> list[Job]:
+    """Jobs whose output is missing or whose build key differs from the manifest's."""
+    src, inputs, manifest = source_digest(), inputs_digest(), load_manifest()
+    return [j for j in jobs if manifest.get(j.name) != job_key(j, src, inputs) or not j.output.exists()]
+
+
+def _run(jobs: list[Job], n_jobs: int, force: bool, echo, pool) -> list[Result]:
+    src, inputs = source_digest(), inputs_digest()  # after the tables step: the keys recorded below
+    manifest = load_manifest()
+    keys = {j.name: job_key(j, src, inputs) for j in jobs}
+    todo = jobs if force else _stale(jobs)
+    results = [Result(j.name, "skipped") for j in jobs if j not in todo]
+    for r in results:
+        echo(f"  {r.name:<36} up to date, skipped")
+    if not todo:
+        return results
+    from tqdm import tqdm
+
+    kernel = kernel_name()
+    bar = tqdm(total=len(todo), desc="notebooks", unit="nb", file=sys.stderr, disable=not sys.stderr.isatty())
+    own = pool is None
+    if own:
+        pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(todo)), mp_context=get_context("spawn"), initializer=_warm)
+    with contextlib.ExitStack() as stack:
+        if own:
+            stack.enter_context(pool)
+        futs = {pool.submit(_execute, j, kernel): j for j in todo}
+        for fut in as_completed(futs):
+            j = futs[fut]
+            r = fut.result()
+            results.append(r)
+            params = " ".join(f"{k}={v}" for k, v in j.parameters.items() if v != "")
+            bar.write(f"  {r.name:<36} {r.status:<7} {r.seconds:6.1f}s  {params}")
+            if r.status == "ok":
+                manifest[j.name] = keys[j.name]
+                save_manifest(manifest)
+            else:
+                manifest.pop(j.name, None)
+                save_manifest(manifest)
+                bar.write(f"    FAILED {j.notebook.name} -> {j.output}\n    " + r.error.replace("\n", "\n    "))
+            bar.update(1)
+    bar.close()
+    return results
+
+
+def refresh_committed(n_jobs: int | None = None, echo=print) -> list[Result]:
+    """Execute the committed notebooks in place with their default parameters.
+
+    Committed notebooks keep their outputs (so GitHub renders them and ``pytest --nbval``
+    has something to compare against); run this after changing a notebook or the data.
+    """
+    nbs = sorted(notebooks_dir().glob("*.ipynb"))
+    kernel = kernel_name()
+    results = []
+    with ProcessPoolExecutor(max_workers=n_jobs or os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
+        futs = {pool.submit(_execute, Job(p.stem, p, p, {}), kernel): p for p in nbs}
+        for fut in as_completed(futs):
+            r = fut.result()
+            results.append(r)
+            echo(f"  {r.name:<36} {r.status:<7} {r.seconds:6.1f}s" + (f"\n    {r.error}" if r.error else ""))
+    return results

@@ -1,0 +1,168 @@
+"""Dataframe schemas (pandera) of the hand-made tables, and readable validation errors.
+
+Every table under ``data/raw`` is validated on load. A failure names the file, the row
+(1-based line number in the CSV, header = line 1), the column and the offending value, and
+all failures are collected before raising (pandera's lazy validation).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+UNITS = ["count", "percent", "rank", "usd", "years", "months", "days", "ratio", "score"]
+QUALIFIERS = ["exact", "at least", "more than", "about", "only", "nearly", "at most"]
+TOPICS = ["torture", "disappearance", "impunity", "defenders_journalists", "military", "institutions"]
+KINDS = ["sum", "share", "ratio", "bound", "same", "monotone", "repeat"]
+EVIDENCE_KINDS = ["official", "secondary"]
+
+_PERIOD = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?$")
+
+
+class TableError(ValueError):
+    """A table failed validation; the message lists file, row, column and value."""
+
+
+def period_bound(value: str, end: bool = False) -> pd.Timestamp | None:
+    """Turn ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into the first (or last) day it covers.
+
+    Returns None for an empty value. Raises ValueError for anything else.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return None
+    s = str(value).strip()
+    if not _PERIOD.match(s):
+        raise ValueError(f"{s!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    if len(s) == 4:
+        return pd.Timestamp(f"{s}-12-31") if end else pd.Timestamp(f"{s}-01-01")
+    if len(s) == 7:
+        start = pd.Timestamp(f"{s}-01")
+        return (start + pd.offsets.MonthEnd(0)) if end else start
+    return pd.Timestamp(s)
+
+
+def _is_period(series: pd.Series) -> pd.Series:
+    return series.fillna("").astype(str).str.match(r"^$|^\d{4}(-\d{2})?(-\d{2})?$")
+
+
+def _period_order(df: pd.DataFrame) -> pd.Series:
+    ok = []
+    for s, e in zip(df["period_start"].fillna(""), df["period_end"].fillna("")):
+        try:
+            a, b = period_bound(s), period_bound(e, end=True)
+        except ValueError:
+            ok.append(True)  # reported by the format check
+            continue
+        ok.append(a is None or b is None or b >= a)
+    return pd.Series(ok, index=df.index)
+
+
+def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSchema:
+    """Schema of ``data/raw/claims.csv`` given the known seed documents and indicator names."""
+    text = pa.Column(str, nullable=False)
+    opt = pa.Column(str, nullable=True, checks=pa.Check(_is_period, name="period_format"))
+    return pa.DataFrameSchema(
+        {
+            "claim_id": pa.Column(str, checks=pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)+$"), unique=True),
+            "document": pa.Column(str, checks=pa.Check.isin(documents)),
+            "memo": text,
+            "quote": text,
+            "printed": text,
+            "value": pa.Column(float, coerce=True, checks=pa.Check.ge(0)),
+            "unit": pa.Column(str, checks=pa.Check.isin(UNITS)),
+            "qualifier": pa.Column(str, checks=pa.Check.isin(QUALIFIERS)),
+            "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
+            "topic": pa.Column(str, checks=pa.Check.isin(TOPICS)),
+            "period_start": opt,
+            "period_end": opt,
+            "as_of": opt,
+            "source_cited": pa.Column(str, nullable=True),
+        },
+        checks=[
+            pa.Check(_period_order, name="period_end_not_before_period_start"),
+            pa.Check(lambda d: ~((d["unit"] == "percent") & (d["value"] > 100) &
+                                 ~d["indicator"].str.endswith("_growth")), name="percent_at_most_100"),
+            pa.Check(lambda d: d["as_of"].fillna("0000").astype(str).str[:4].astype(int) <= pd.Timestamp.today().year,
+                     name="as_of_not_in_future"),
+        ],
+        strict=False,
+        ordered=False,
+    )
+
+
+def relations_schema(claim_ids: list[str]) -> pa.DataFrameSchema:
+    """Schema of ``data/raw/claim_relations.csv``: every id it names must be in the ledger."""
+
+    def ids_known(s: pd.Series) -> pd.Series:
+        return s.fillna("").map(lambda v: all(x in claim_ids for x in re.split(r"[+;]", v) if x))
+
+    return pa.DataFrameSchema(
+        {
+            "relation_id": pa.Column(str, unique=True),
+            "kind": pa.Column(str, checks=pa.Check.isin(KINDS)),
+            "lhs": pa.Column(str, checks=pa.Check(ids_known, element_wise=False, name="claim_ids_known")),
+            "rhs": pa.Column(str, nullable=True, checks=pa.Check(ids_known, element_wise=False, name="claim_ids_known")),
+            "description": pa.Column(str),
+        },
+        strict=False,
+    )
+
+
+def evidence_schema(indicators: list[str], claim_ids: list[str]) -> pa.DataFrameSchema:
+    """Schema of the evidence table ``data/raw/evidence/*.csv``."""
+    opt = pa.Column(str, nullable=True, checks=pa.Check(_is_period, name="period_format"))
+    return pa.DataFrameSchema(
+        {
+            "evidence_id": pa.Column(str, unique=True),
+            "source_id": pa.Column(str),
+            "publisher": pa.Column(str),
+            "publisher_es": pa.Column(str),
+            "title": pa.Column(str),
+            "year": pa.Column(int, coerce=True, checks=pa.Check.in_range(1990, 2030)),
+            "url": pa.Column(str, checks=pa.Check.str_startswith("http")),
+            "locator": pa.Column(str),
+            "retrieved": pa.Column(str, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "kind": pa.Column(str, checks=pa.Check.isin(EVIDENCE_KINDS)),
+            "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
+            "claim_id": pa.Column(str, nullable=True, checks=pa.Check(
+                lambda s: s.map(lambda v: v is None or (isinstance(v, float) and pd.isna(v))
+                                or all(x in claim_ids for x in str(v).split(";"))), name="claim_id_known")),
+            "combine": pa.Column(str, nullable=True, checks=pa.Check.isin(["sum", "complement", "part"])),
+            "sample_size": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.gt(0)),
+            "period_start": opt,
+            "period_end": opt,
+            "as_of": opt,
+            "value": pa.Column(float, coerce=True, checks=pa.Check.ge(0)),
+            "unit": pa.Column(str, checks=pa.Check.isin(UNITS)),
+            "notes": pa.Column(str, nullable=True),
+        },
+        checks=[pa.Check(lambda d: ~((d["unit"] == "percent") & (d["value"] > 100)), name="percent_at_most_100")],
+        strict=False,
+    )
+
+
+def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -> pd.DataFrame:
+    """Validate ``df`` lazily; raise :class:`TableError` listing every failure with its location.
+
+    Row numbers are CSV line numbers (header is line 1), assuming ``df`` has a default index.
+    """
+    try:
+        return schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        frame_level = fc["schema_context"] == "DataFrameSchema"
+        fc = pd.concat([fc[~frame_level], fc[frame_level].drop_duplicates(["index", "check"])])
+        lines = []
+        for _, f in fc.iterrows():
+            idx = f.get("index")
+            row = f"row {int(idx) + 2}" if idx is not None and not pd.isna(idx) else "whole table"
+            col = f.get("column") if not pd.isna(f.get("column")) else "-"
+            if f.get("schema_context") == "DataFrameSchema":
+                key = next((k for k in ("claim_id", "evidence_id") if k in df.columns), None)
+                col = f"(row check; {key}={df.loc[int(idx), key]})" if key and row != "whole table" else "(row check)"
+            found = "" if f.get("schema_context") == "DataFrameSchema" else f" (found {f['failure_case']!r})"
+            lines.append(f"{source}, {row}, column {col}: failed {f['check']}{found}")
+        raise TableError(f"{source}: {len(lines)} validation failure(s)\n  " + "\n  ".join(lines[:50])) from None

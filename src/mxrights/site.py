@@ -1,0 +1,144 @@
+"""The HTML site under ``reports/html``: one page per executed notebook and a landing page.
+
+Pages are rendered with nbconvert's ``basic`` template (no external scripts, no input
+prompts, code hidden) inside a small page shell of our own, so they open offline without
+errors. The landing page shows the verdict summary (chart and table), links to every
+page, the data registry and how to reproduce.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+from . import paths
+
+CSS = """
+body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+h1,h2,h3{font-family:Helvetica,Arial,sans-serif} table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.small{font-size:.85rem;color:#444} .quote{font-style:italic;margin-bottom:.2rem}
+.claim{border-left:3px solid #ccc;padding-left:.7rem;margin:1rem 0}
+.verdict{font-family:Helvetica,Arial,sans-serif;font-size:.8rem;padding:.1rem .4rem;border-radius:.3rem;background:#eee}
+.v-recomputed{background:#1b7837;color:#fff}.v-sourced{background:#5aae61;color:#fff}.v-consistent{background:#a6dba0}
+.v-contradicted{background:#c2a5cf}.v-unverifiable{background:#bababa}
+nav{font-family:Helvetica,Arial,sans-serif;font-size:.9rem;margin-bottom:1rem} img{max-width:100%}
+.jp-InputArea,.jp-InputPrompt,.jp-OutputPrompt{display:none} pre{white-space:pre-wrap;font-size:.8rem}
+figcaption{font-size:.8rem;color:#555} .anchor-link{display:none}
+"""
+
+
+def page(title: str, body: str, home: bool = False) -> str:
+    """Wrap body HTML in the site's page shell."""
+    nav = "" if home else '<nav><a href="index.html">← mxrights: all pages</a></nav>'
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link rel="icon" href="data:,">'
+            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>{nav}\n{body}\n</body></html>\n")
+
+
+def render_notebook(executed: Path, out: Path) -> Path:
+    """Render one executed notebook to a standalone HTML page (inputs hidden)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(executed), as_version=4)
+    exp = HTMLExporter(template_name="basic")
+    exp.exclude_input = True
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    body, _ = exp.from_notebook_node(nb)
+    title = _title(executed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page(title, body), encoding="utf-8")
+    return out
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def render_index(out_dir: Path, pages: list[tuple[str, str, str]]) -> Path:
+    """Write ``index.html``: project, verdict summary, page links, data registry, how to reproduce.
+
+    Args:
+        pages: ``(kind, file name, title)`` for each rendered page.
+    """
+    import pandas as pd
+
+    from . import registry, report
+
+    check = report.load_table("claims_check")
+    summary = report.load_table("verdict_summary")
+    fig = report.verdict_chart(check, "All claims of the five seed documents by verdict")
+    chart = _png(fig)
+    reg = registry.load_registry()[["name", "location", "publisher", "sha256", "retrieved", "url"]].copy()
+    reg["sha256"] = reg["sha256"].str[:12] + "…"
+    reg["url"] = reg["url"].map(lambda u: f'<a href="{html.escape(u)}">{html.escape(u)}</a>'
+                                if u.startswith("http") else html.escape(u))
+    links = {"memo": [], "comparison": [], "summary": []}
+    for kind, fname, title in pages:
+        links[kind].append(f'<li><a href="{html.escape(fname)}">{html.escape(title)}</a></li>')
+    pct = summary.loc[summary["document"] == "all documents", "checked_pct"].iloc[0]
+    body = f"""
+<h1>mxrights — checking the numbers in human-rights memos on Mexico</h1>
+<p>Every statistic in five civil-society and institutional documents on Mexico (2014–2020) is in a
+ledger with its exact quote; each gets a verdict computed from registered primary data, official
+figures transcribed with their source, or the memos' own arithmetic. {pct:.1f}% of the claims have a
+verdict other than <i>unverifiable</i>.</p>
+<figure><img alt="Bar chart of claims by verdict" src="data:image/png;base64,{chart}">
+<figcaption>Claims by verdict. Sources: data/processed/claims_check.csv, built from data/raw/claims.csv,
+data/raw/evidence/ and the registered primary files below.</figcaption></figure>
+<h2>Verdicts by document</h2>{summary.to_html(index=False, border=0)}
+<h2>Memo pages</h2><ul>{''.join(links['memo'])}</ul>
+<h2>Annual comparisons</h2><ul>{''.join(links['summary'] + links['comparison'])}</ul>
+<h2>Data registry</h2><p class="small">Every input file with its publisher, sha256 and retrieval date
+(data/registry.csv). Mirror files are read from ../shared/data or MXRIGHTS_DATA_MIRROR and never committed.</p>
+{reg.to_html(index=False, border=0, escape=False)}
+<h2>Reproduce</h2><pre>git clone … &amp;&amp; cd mxrights
+make reproduce   # venv, install, verify data, run notebooks, write data/processed, render this site
+make test        # library tests, notebook regression (nbval), browser check</pre>
+"""
+    out = out_dir / "index.html"
+    out.write_text(page("mxrights", body, home=True), encoding="utf-8")
+    return out
+
+
+def render_all(executed_dir: Path | None = None, out_dir: Path | None = None, names: list[str] | None = None) -> list[Path]:
+    """Render executed notebooks (all, or ``names``) and the index page."""
+    executed_dir = executed_dir or paths.reports_dir() / "executed"
+    out_dir = out_dir or paths.reports_dir() / "html"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pages, written = [], []
+    for nbp in sorted(executed_dir.glob("*.ipynb")):
+        htmlp = out_dir / f"{nbp.stem}.html"
+        if names is None or nbp.stem in names or not htmlp.exists() or htmlp.stat().st_mtime < nbp.stat().st_mtime:
+            written.append(render_notebook(nbp, htmlp))
+        title = _title(nbp)
+        kind = "memo" if nbp.stem.startswith("memo_") else ("summary" if nbp.stem == "summary" else "comparison")
+        pages.append((kind, htmlp.name, title))
+    written.append(render_index(out_dir, pages))
+    return written
+
+
+def _title(nbp: Path) -> str:
+    if nbp.stem.startswith("memo_"):
+        import csv
+
+        with open(paths.raw_dir() / "memos.csv", newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if f"memo_{r['memo']}" == nbp.stem:
+                    return f"{r['title']} — {r['author']} ({r['published']})"
+    if nbp.stem.startswith("comparison_"):
+        return "Annual comparison: " + nbp.stem.removeprefix("comparison_").replace("_", " and ")
+    nb = json.loads(nbp.read_text(encoding="utf-8"))
+    for c in nb["cells"]:
+        if c["cell_type"] == "markdown":
+            src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            return src.splitlines()[0].lstrip("# ").strip()
+    return nbp.stem

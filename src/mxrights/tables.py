@@ -1,0 +1,99 @@
+"""The processed tables written to ``data/processed`` (aggregates only).
+
+:func:`build` computes every table from the registered inputs and writes them with a
+fixed row order, column order and float format, so two runs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import claims as claims_mod
+from . import cleaning, evidence, indicators, paths, series, verdicts
+
+
+def compute() -> dict[str, pd.DataFrame]:
+    """Compute every processed table in memory (no writing)."""
+    cl = claims_mod.load_claims()
+    claims_mod.assert_quotes(cl)
+    rel = claims_mod.evaluate_relations(claims_mod.load_relations(claims=cl), cl)
+    ev = evidence.load_evidence(claims=cl)
+    ledger = cleaning.RowLedger()
+    frames = series.load_primary_frames(ledger)
+    rc = indicators.recompute_all(frames)
+    check = verdicts.check_claims(cl, rel, ev, rc)
+    annual = series.assemble(cl, ev, series.from_primary(**frames))
+    trends = trend_table(annual)
+    return {"claims_check": check, "relations_check": rel, "verdict_summary": verdicts.verdict_counts(check),
+            "indicators_annual": annual, "trend_estimates": trends, "row_accounting": ledger.frame()}
+
+
+def trend_table(annual: pd.DataFrame) -> pd.DataFrame:
+    """Trend estimate for every recomputed or official annual count series with ≥ 3 years."""
+    rows = []
+    keys = annual[annual["kind"] != "memo-claim"].groupby(["indicator", "source_id"])
+    for (ind, src), g in keys:
+        g = g.drop_duplicates("year", keep="last")
+        if len(g) < 3 or g["unit"].iloc[0] != "count" or ind == "disappeared_persons_registered":
+            continue
+        g = g[g["year"] >= 2006]
+        if len(g) < 3:
+            continue
+        t = series.poisson_trend(g)
+        rows.append({"indicator": ind, "source_id": src, "first_year": t.first_year, "last_year": t.last_year,
+                     "first_value": float(g.iloc[0]["value"]), "last_value": float(g.iloc[-1]["value"]),
+                     "model": t.model, "rate_ratio": round(t.rate_ratio, 6), "rr_lower": round(t.lower, 6),
+                     "rr_upper": round(t.upper, 6), "dispersion": round(t.dispersion, 4)})
+    return pd.DataFrame(rows)
+
+
+def write(tables: dict[str, pd.DataFrame], outdir: Path | None = None) -> list[Path]:
+    """Write tables as CSV (LF line ends, 6 significant decimals), return the paths."""
+    outdir = outdir or paths.processed_dir()
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        p = outdir / f"{name}.csv"
+        df.to_csv(p, index=False, lineterminator="\n", float_format="%.6f")
+        written.append(p)
+    return written
+
+
+def readme_block(summary: pd.DataFrame) -> str:
+    """The README's verdict table (Markdown) built from the verdict summary."""
+    cols = ["document", "claims", "recomputed", "sourced", "consistent", "contradicted", "unverifiable", "checked_pct"]
+    lines = ["| " + " | ".join(c.replace("checked_pct", "% not unverifiable") for c in cols) + " |",
+             "|" + "---|" * len(cols)]
+    for r in summary[cols].itertuples(index=False):
+        cells = [str(r[0])] + [str(int(v)) for v in r[1:-1]] + [f"{float(r[-1]):.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def update_readme(summary: pd.DataFrame, readme: Path | None = None) -> bool:
+    """Replace the block between the README's verdict markers; return True when it changed."""
+    readme = readme or paths.project_root() / "README.md"
+    if not readme.exists():
+        return False
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
+    if start not in text or end not in text:
+        return False
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    new = f"{head}{start}\n{readme_block(summary)}\n{end}{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
+def build(outdir: Path | None = None) -> list[Path]:
+    """Compute and write every processed table (and the README's verdict table)."""
+    t = compute()
+    written = write(t, outdir)
+    if outdir is None:
+        update_readme(t["verdict_summary"])
+    return written

@@ -1,0 +1,152 @@
+"""Normalisation of memo text extracted from PDFs and web pages.
+
+The seed documents carry the scars of extraction: words hyphenated across line breaks
+(``inves-\\ntigations``), footnote markers glued to words and numbers (``in 2017,2 and``,
+``unpunished.12``, ``charges in 17.26``), section banners in capitals dropped into the
+middle of sentences, curly quotes and bullet glyphs. :func:`normalise` removes them so that
+a claim's quote can be found verbatim. Each step is a small pure function over ``str``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from . import paths
+
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+           "\u2013": "-", "\u2014": "\u2014"}
+_BULLETS = re.compile(r"[\u2022\uf0b7\u25aa\u25e6\u2023\u2043]")
+
+#: Spelled-out numbers that memos print instead of digits.
+WORD_NUMBERS = {
+    "no": 0, "zero": 0, "one": 1, "a": 1, "first": 1, "two": 2, "three": 3, "four": 4, "fourth": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "dozen": 12, "a dozen": 12, "half": 50, "nearly half": 50,
+    "not a single": 0, "a month": 1,
+    "tens of thousands": 20000,
+}
+
+
+def straighten_quotes(text: str) -> str:
+    """Replace curly quotes, non-breaking spaces and en dashes by their ASCII forms."""
+    for k, v in _QUOTES.items():
+        text = text.replace(k, v)
+    return text
+
+
+def drop_bullets(text: str) -> str:
+    """Remove bullet glyphs (``•``, the Symbol-font ````, ``▪``...)."""
+    return _BULLETS.sub(" ", text)
+
+
+def drop_banner_lines(text: str) -> str:
+    """Drop running headers and section banners: lines with capitals and no lower-case letter.
+
+    PDF extraction drops banners such as ``REQUIREMENT 2: THE GOVERNMENT OF MEXICO ...`` into
+    the middle of sentences; removing whole upper-case lines rejoins the sentence.
+    """
+    kept = []
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) >= 3 and not any(c.islower() for c in letters):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def dehyphenate(text: str) -> str:
+    """Join words hyphenated across a line break (``inves-\\ntigations`` → ``investigations``).
+
+    Only when the continuation starts in lower case; ``Inter-\\nAmerican`` keeps its hyphen.
+    Blank lines between the halves (a page break) are crossed too.
+    """
+    text = re.sub(r"(\w)-[ \t]*\n\s*([a-z])", r"\1\2", text)
+    return re.sub(r"(\w)-[ \t]*\n\s*([A-Z])", r"\1-\2", text)
+
+
+_FOOTNOTE = re.compile(r"(?<=[A-Za-z)\.,;:\"'])(\d{1,3})(?=[\s,;]|$)")
+
+
+def strip_footnote_markers(text: str, window: int = 12) -> str:
+    """Remove footnote numbers glued to the preceding word or punctuation.
+
+    A glued number is a footnote marker when it is a footnote number not used yet and within
+    ``window`` of the next expected one (markers run 1, 2, 3... though PDF columns can shuffle
+    them a little). ``96.8 percent`` survives because 8 was used long before; ``17.26`` loses
+    its marker 26. A comma glued to a digit and a word (``2017,four``) gets its space back.
+    """
+    used: set[int] = set()
+    out: list[str] = []
+    last = 0
+    for m in _FOOTNOTE.finditer(text):
+        digits = m.group(1)
+        n = int(digits)
+        start = m.start(1)
+        prev = text[start - 1]
+        prev2 = text[start - 2] if start >= 2 else ""
+        if digits.startswith("0") or n == 0:
+            continue
+        if prev == "," and prev2.isdigit() and len(digits) == 3:
+            continue  # thousands group, e.g. 1,548
+        expected = (max(used) + 1) if used else 1
+        if n in used or abs(n - expected) > window:
+            continue
+        used.add(n)
+        out.append(text[last:start])
+        last = m.end(1)
+    out.append(text[last:])
+    text = "".join(out)
+    return re.sub(r"(?<=\d),(?=[A-Za-z])", ", ", text)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Fold every run of white space, newlines included, into one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise(text: str) -> str:
+    """Apply every step, in order: quotes, bullets, banners, hyphens, footnotes, spaces."""
+    text = text.replace("\r\n", "\n")
+    text = straighten_quotes(text)
+    text = drop_bullets(text)
+    text = drop_banner_lines(text)
+    text = dehyphenate(text)
+    text = strip_footnote_markers(text)
+    return collapse_whitespace(text)
+
+
+@lru_cache(maxsize=16)
+def _read(path: str) -> str:
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
+                                 f"{path}: not UTF-8 at byte {exc.start} ({exc.reason}); "
+                                 "re-save the document as UTF-8") from None
+
+
+def document_text(document: str, seeds: Path | None = None) -> str:
+    """Return the normalised text of a seed document (file name as in the ledger)."""
+    folder = seeds or paths.seeds_dir()
+    path = folder / document
+    if not path.exists():
+        raise FileNotFoundError(f"seed document {document!r} not found in {folder}")
+    return normalise(_read(str(path)))
+
+
+def parse_printed_number(printed: str) -> float:
+    """Parse a number as a memo prints it: ``37,435`` → 37435, ``46.6%`` → 46.6, ``four`` → 4.
+
+    Raises:
+        ValueError: the text is neither digits nor a known number word.
+    """
+    s = printed.strip().lower().replace("us$", "").replace("$", "").strip()
+    s = re.sub(r"\s*(%|percent|per cent)$", "", s)
+    if s in WORD_NUMBERS:
+        return float(WORD_NUMBERS[s])
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", s):
+        return float(s.replace(",", ""))
+    raise ValueError(f"cannot read {printed!r} as a number")

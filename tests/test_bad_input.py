@@ -1,0 +1,117 @@
+"""Bad input classes: each must fail loudly, naming file, row and column."""
+
+import gzip
+
+import pandas as pd
+import pytest
+
+from mxrights import cleaning, evidence, runner, schemas
+from tests.conftest import write
+
+HEADER = "Año,Grado de impunidad,CVE_ENT,Entidad,Valor en el indice\n"
+
+
+def test_latin1_file_read_as_utf8(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2016,Media,16,Michoacán,60.1\n", "latin-1")
+    with pytest.raises(cleaning.DataError, match=r"igimex \(.*igimex.csv\), row 1: bytes .* are not valid utf-8.*latin-1"):
+        cleaning.read_csv_checked(p, ["Año"], "igimex")
+
+
+def test_utf8_file_read_as_latin1(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2016,Media,16,Michoacán,60.1\n")
+    with pytest.raises(cleaning.DataError, match=r"row 1: found 'Ã±', UTF-8 text read as latin-1"):
+        cleaning.read_csv_checked(p, ["Año"], "igimex", encoding="latin-1")
+
+
+def test_latin1_file_declared_as_latin1_reads(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER + "2016,Media,16,Michoacán,60.1\n", "latin-1")
+    df = cleaning.read_csv_checked(p, ["Año", "Entidad"], "igimex", encoding="latin-1")
+    assert df.loc[0, "Entidad"] == "Michoacán"
+
+
+def test_truncated_csv(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2016,Media,16,Mich")
+    with pytest.raises(cleaning.DataError, match=r"row 3: file ends mid-row \(4 of 5 fields\); the file is truncated"):
+        cleaning.read_csv_checked(p, ["Año"], "igimex")
+
+
+def test_truncated_gzip(tmp_path):
+    data = gzip.compress((HEADER + "2016,Baja,4,Campeche,47.22\n" * 200).encode())
+    p = tmp_path / "x.csv.gz"
+    p.write_bytes(data[: len(data) // 2])
+    with pytest.raises(cleaning.DataError, match="gzip stream is damaged or truncated"):
+        cleaning.read_csv_checked(p, ["Año"], "x")
+
+
+def test_renamed_column(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER.replace("Valor en el indice", "Valor") + "2016,Baja,4,Campeche,47.22\n")
+    with pytest.raises(cleaning.DataError, match=r"row 1 \(header\): missing column\(s\) \['Valor en el indice'\]"):
+        cleaning.load_igimex(cleaning.RowLedger(), p)
+
+
+def test_score_out_of_range(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2018,Alta,5,Coahuila,177.9\n")
+    with pytest.raises(cleaning.DataError, match=r"row 3, column 'Valor en el indice': '177.9' is not a score between 0 and 100"):
+        cleaning.load_igimex(cleaning.RowLedger(), p)
+
+
+def test_year_in_the_future(tmp_path):
+    p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2099,Alta,5,Coahuila,77.9\n")
+    with pytest.raises(cleaning.DataError, match=r"row 3, column 'Año': '2099' is not an edition year"):
+        cleaning.load_igimex(cleaning.RowLedger(), p)
+
+
+def test_negative_count(tmp_path):
+    p = write(tmp_path / "r.csv", "cve_entidad,periodo,categoria,conteo\n01,2010-01,LOCALIZADA_CON_VIDA,1\n02,2010-01,LOCALIZADA_CON_VIDA,-3\n")
+    with pytest.raises(cleaning.DataError, match=r"row 3, column conteo: '-3' is not a count >= 0"):
+        cleaning.load_rnpdno_2026(cleaning.RowLedger(), p)
+
+
+def test_unknown_status(tmp_path):
+    p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n2009-02-09 00:00:00,X,29,F,13,AUN SIN LOCALIZAR\n"
+              "2009-02-09 00:00:00,X,29,F,13,DESCONOCIDO\n")
+    with pytest.raises(cleaning.DataError, match=r"row 3, column estatus: unknown status 'DESCONOCIDO'"):
+        cleaning.load_cenapi(cleaning.RowLedger(), p)
+
+
+def test_cenapi_row_accounting_on_a_hand_made_fixture(tmp_path):
+    rows = ["2009-02-09 00:00:00,X,29,F,13,AUN SIN LOCALIZAR",
+            "2009-02-09 00:00:00,X,29,F,13,AUN SIN LOCALIZAR",   # identical row: kept
+            "1900-01-01 00:00:00,X,29,F,13,VIVO",                # placeholder date: dropped
+            ",X,29,F,13,MUERTO",                                 # no date: dropped
+            "2018-04-30 00:00:00,X,00,M,40,AUN SIN LOCALIZAR"]
+    p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n" + "\n".join(rows) + "\n")
+    led = cleaning.RowLedger()
+    out = cleaning.load_cenapi(led, p, name="fixture")
+    assert len(out) == 3
+    acc = led.frame()
+    assert list(acc["dropped"]) == [0, 1, 1, 0]
+    assert (acc["rows_in"] == acc["rows_out"] + acc["dropped"]).all()
+    assert acc.iloc[3]["step"] == "keep 1 identical rows"
+    assert list(out["state"]) == ["29", "29", "00"]
+
+
+def test_ledger_refuses_rows_from_nowhere():
+    with pytest.raises(cleaning.DataError, match="returned 5 rows from 4"):
+        cleaning.RowLedger().record("x", "merge", 4, 5, "bad")
+
+
+def test_duplicate_evidence_ids_and_bad_url(tmp_path):
+    src = pd.read_csv(evidence.evidence_dir() / "evidence.csv", dtype=str, keep_default_na=False)
+    bad = pd.concat([src, src.iloc[[0]]], ignore_index=True)
+    bad.loc[1, "url"] = "diario.mx/no-scheme"
+    (tmp_path / "e.csv").write_text(bad.to_csv(index=False))
+    with pytest.raises(schemas.TableError) as exc:
+        evidence.load_evidence(tmp_path)
+    msg = str(exc.value)
+    assert f"row {len(src) + 2}, column evidence_id: failed field_uniqueness" in msg
+    assert "row 3, column url: failed str_startswith('http')" in msg
+
+
+def test_papermill_parameter_of_the_wrong_type():
+    with pytest.raises(TypeError, match=r"parameter 'first_year' must be int, got str \('2000'\)"):
+        runner.plan("comparison_torture", {"first_year": "2000"})
+    with pytest.raises(TypeError, match=r"parameter 'first_year' must be int, got 'two thousand'"):
+        runner.coerce_parameter("first_year", "two thousand")
+    with pytest.raises(ValueError, match="unknown notebook parameter 'year'"):
+        runner.plan(None, {"year": 2000})

@@ -1,0 +1,134 @@
+"""The claims ledger: completeness, quotes, schema errors and relations."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from mxrights import claims, schemas
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return claims.load_claims()
+
+
+def test_ledger_covers_all_five_documents(ledger):
+    assert 80 <= len(ledger) <= 110
+    assert sorted(ledger["document"].unique()) == claims.known_documents()
+    counts = ledger.groupby("document").size().to_dict()
+    assert counts["001_f6785c70f59d5a73.txt"] == 62
+    assert counts["003_8ecdb167ec163fb0.txt"] == 10
+
+
+def test_every_quote_is_verbatim_and_carries_its_value(ledger):
+    chk = claims.check_quotes(ledger)
+    assert chk["ok"].all(), chk[~chk["ok"]]
+
+
+def test_headline_values(ledger):
+    v = ledger.set_index("claim_id")["value"]
+    assert v["cs2018-disappeared-total"] == 37435
+    assert v["cs2018-enpol-pressured"] == 46.6
+    assert v["wola2017-disappeared-total"] == 32000
+    assert v["ai2014-disappeared-database"] == 26000
+    assert v["ohchr2020-budget-needs"] == 3264000
+
+
+def _bad(tmp_path, ledger, mutate):
+    df = ledger.copy()
+    df = mutate(df)
+    p = tmp_path / "claims.csv"
+    df.to_csv(p, index=False)
+    return p
+
+
+def test_duplicate_claim_id_is_refused(tmp_path, ledger):
+    p = _bad(tmp_path, ledger, lambda d: pd.concat([d, d.iloc[[0]]], ignore_index=True))
+    with pytest.raises(schemas.TableError, match=r"row 97, column claim_id: failed field_uniqueness"):
+        claims.load_claims(p)
+
+
+@pytest.mark.parametrize("row,column,value,message", [
+    (3, "document", "999_missing.txt", r"row 5, column document: failed isin.*999_missing.txt"),
+    (0, "value", "3 mil", r"row 2, column value: '3 mil' is not a number"),
+    (1, "unit", "people", r"row 3, column unit: failed isin.*'people'"),
+    (0, "indicator", "disappeared_people", r"row 2, column indicator: failed isin.*disappeared_people"),
+])
+def test_bad_cell_is_refused_with_its_location(tmp_path, ledger, row, column, value, message):
+    def m(d):
+        d[column] = d[column].astype(object)
+        d.loc[row, column] = value
+        return d
+    with pytest.raises(schemas.TableError, match=message):
+        claims.load_claims(_bad(tmp_path, ledger, m))
+
+
+def test_period_end_before_start_is_refused(tmp_path, ledger):
+    def m(d):
+        d.loc[2, ["period_start", "period_end"]] = ["2018", "2009"]
+        return d
+    with pytest.raises(schemas.TableError, match=r"row 4, column \(row check; claim_id=cs2018-memos-produced\): "
+                                                 r"failed period_end_not_before_period_start"):
+        claims.load_claims(_bad(tmp_path, ledger, m))
+
+
+def test_percent_over_100_and_future_as_of_are_refused(tmp_path, ledger):
+    def m(d):
+        i = d.index[d["claim_id"] == "cs2018-enpol-pressured"][0]
+        d.loc[i, "value"] = 146.6
+        d.loc[0, "as_of"] = "2099"
+        return d
+    with pytest.raises(schemas.TableError) as exc:
+        claims.load_claims(_bad(tmp_path, ledger, m))
+    assert "failed percent_at_most_100" in str(exc.value)
+    assert "row 2, column (row check; claim_id=giz2017-project-areas): failed as_of_not_in_future" in str(exc.value)
+
+
+def test_quote_no_longer_in_document_is_refused(ledger):
+    d = ledger.copy()
+    d.loc[5, "quote"] = "arbitrarily arrested 39 persons"
+    with pytest.raises(ValueError, match=r"row 7, column quote \(claim_id=cs2018-impunity-countries\): quote not found"):
+        claims.assert_quotes(d)
+
+
+def test_interval_rules():
+    assert claims.interval(46.6, "exact", "46.6%") == pytest.approx((46.55, 46.65))
+    assert claims.interval(26000, "about", "26,000") == pytest.approx((24700, 27300))  # 5% wider than ±500
+    lo, hi = claims.interval(32000, "more than", "32,000")
+    assert lo > 32000 and math.isinf(hi)
+    assert claims.interval(50, "nearly", "Nearly half") == (45.0, 50)
+
+
+@pytest.fixture(scope="module")
+def relations(ledger):
+    return claims.evaluate_relations(claims.load_relations(claims=ledger), ledger).set_index("relation_id")
+
+
+def test_sums_hold(relations):
+    assert relations.loc["ai2014-protection-requests-split", "status"] == "pass"  # 152 = 22 + 130
+    assert relations.loc["ai2014-protection-requests-split", "derived"] == 152
+    assert relations.loc["ai2014-protection-accepted-split", "status"] == "pass"  # 130 = 41 + 89
+    assert relations.loc["ai2014-upr-split", "status"] == "pass"  # 176 = 8 + 168
+
+
+def test_implicit_shares(relations):
+    assert relations.loc["cs2018-fetor-charge-rate", "derived"] == pytest.approx(0.2040, abs=1e-4)  # 17/8335
+    assert relations.loc["cs2018-graves-identification-rate", "derived"] == pytest.approx(51.4212, abs=1e-4)  # 796/1548
+    assert relations.loc["cs2018-disappearance-conviction-rate", "derived"] == pytest.approx(85.7143, abs=1e-4)  # 12/14
+    assert relations.loc["cs2018-states-prosecutors-share", "derived"] == pytest.approx(40.625)  # 13/32
+    assert relations.loc["cs2018-torture-conviction-rate", "derived"] == pytest.approx(88.8889, abs=1e-4)  # 16/18
+
+
+def test_cross_memo_repeats(relations):
+    r = relations.loc["xmemo-disappeared-registered"]
+    assert r["status"] == "pass"
+    assert r["derived"] == 37435 - 26000
+    assert relations.loc["xmemo-tlatlaya-killed", "status"] == "pass"  # 22 and 'more than a dozen'
+
+
+def test_relation_naming_unknown_claim_is_refused(tmp_path, ledger):
+    p = tmp_path / "rel.csv"
+    p.write_text("relation_id,kind,lhs,rhs,description\nx,sum,ai2014-protection-requests,nope+ai2014-protection-rejected,d\n")
+    with pytest.raises(schemas.TableError, match="column rhs: failed claim_ids_known"):
+        claims.load_relations(p, ledger)

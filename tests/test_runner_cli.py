@@ -1,0 +1,70 @@
+"""The notebook runner (incremental, failures reported) and the command line."""
+
+import json
+
+import pytest
+
+from mxrights import cli, runner
+from tests.conftest import FIXTURES
+
+
+def test_plan_has_one_job_per_memo_and_topic():
+    names = [j.name for j in runner.plan()]
+    assert len(names) == 10
+    assert "memo_civil-society-memo-2018" in names and "comparison_torture" in names and "summary" in names
+    memo = next(j for j in runner.plan("memo_amnesty"))
+    assert memo.parameters["document"] == "003_8ecdb167ec163fb0.txt"
+
+
+def test_job_key_changes_with_parameters_and_source():
+    j1, j2 = runner.plan("comparison_torture"), runner.plan("comparison_torture", {"first_year": 2010})
+    k = runner.job_key(j1[0], "src", "inputs")
+    assert k == runner.job_key(j1[0], "src", "inputs")
+    assert k != runner.job_key(j2[0], "src", "inputs")
+    assert k != runner.job_key(j1[0], "src2", "inputs")
+
+
+@pytest.mark.pipeline
+def test_incremental_run_skips_and_failures_are_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
+    ok = runner.Job("tiny_ok", FIXTURES / "tiny.ipynb", tmp_path / "out" / "ok.ipynb", {})
+    bad = runner.Job("tiny_bad", FIXTURES / "tiny.ipynb", tmp_path / "out" / "bad.ipynb", {})
+    monkeypatch.setattr(runner, "check_parameters", lambda p: None)
+    bad.parameters = {"x": 2}
+    first = {r.name: r for r in runner.run([ok, bad], n_jobs=2, echo=lambda s: None)}
+    assert first["tiny_ok"].status == "ok"
+    assert first["tiny_bad"].status == "failed"
+    assert "ValueError: boom at x=2" in first["tiny_bad"].error
+    assert "cell" in first["tiny_bad"].error
+    manifest = json.loads((tmp_path / "reports" / ".build-manifest.json").read_text())
+    assert "tiny_ok" in manifest and "tiny_bad" not in manifest
+    executed = json.loads(ok.output.read_text())
+    assert "start_time" not in executed["metadata"]["papermill"]
+    second = {r.name: r.status for r in runner.run([ok], n_jobs=1, echo=lambda s: None)}
+    assert second == {"tiny_ok": "skipped"}
+    ok.parameters = {"x": 3}
+    third = {r.name: r.status for r in runner.run([ok], n_jobs=1, echo=lambda s: None)}
+    assert third == {"tiny_ok": "ok"}
+
+
+def test_cli_claims_summary_and_filters(capsys):
+    assert cli.main(["claims"]) == 0
+    out = capsys.readouterr().out
+    assert "95 claims" in out and "001_f6785c70f59d5a73.txt" in out
+    assert cli.main(["claims", "--indicator", "disappeared_persons_registered"]) == 0
+    out = capsys.readouterr().out
+    assert "3 claims" in out and "37435" in out
+
+
+def test_cli_claims_check_prints_verdict_shares(capsys):
+    assert cli.main(["claims", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "== 003_8ecdb167ec163fb0.txt (amnesty-letter-2014): 10 claims" in out
+    assert "All documents:" in out and "recomputed 3" in out
+
+
+def test_cli_rejects_parameter_of_wrong_type(capsys):
+    assert cli.main(["run", "--only", "comparison_torture", "-p", "first_year", "twenty"]) == 2
+    assert "parameter 'first_year' must be int, got 'twenty'" in capsys.readouterr().err
+    assert cli.main(["run", "--only", "nothing-matches"]) == 2
+

@@ -1,0 +1,68 @@
+"""Trend models and series assembly, on fixtures whose answers were worked out by hand."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from mxrights import series
+
+
+def test_poisson_rate_ratio_on_doubling_counts():
+    # 10, 20, 40, 80 lie exactly on 10·2^t, so the Poisson MLE gives exp(b) = 2 exactly
+    t = series.poisson_trend(pd.DataFrame({"year": [2010, 2011, 2012, 2013], "value": [10, 20, 40, 80]}))
+    assert t.model == "Poisson GLM"
+    assert t.rate_ratio == pytest.approx(2.0, rel=1e-6)
+    assert t.lower < 2.0 < t.upper
+    assert t.dispersion == pytest.approx(0.0, abs=1e-6)
+
+
+def test_constant_counts_give_rate_ratio_one():
+    t = series.poisson_trend(pd.DataFrame({"year": [2000, 2001, 2002], "value": [50, 50, 50]}))
+    assert t.rate_ratio == pytest.approx(1.0, abs=1e-9)
+
+
+def test_overdispersed_counts_switch_to_negative_binomial():
+    t = series.poisson_trend(pd.DataFrame({"year": range(2000, 2008), "value": [5, 60, 8, 90, 10, 120, 12, 150]}))
+    assert t.model.startswith("negative binomial GLM")
+    assert t.dispersion > 1.5
+
+
+def test_trend_needs_three_years():
+    with pytest.raises(ValueError, match="at least 3 years"):
+        series.poisson_trend(pd.DataFrame({"year": [2000, 2001], "value": [1, 2]}))
+
+
+def test_difference_of_proportions_by_hand():
+    # p1 = .5, p2 = .4, n = 100 each: se = sqrt(.25/100 + .24/100) = .07; 1.96 × .07 = .1372
+    d, lo, hi = series.diff_proportions(0.5, 100, 0.4, 100)
+    assert d == pytest.approx(-0.1)
+    assert lo == pytest.approx(-0.1 - 1.959963984540054 * 0.07)
+    assert hi == pytest.approx(-0.1 + 1.959963984540054 * 0.07)
+
+
+def test_enpol_2016_to_2021_difference():
+    d, lo, hi = series.diff_proportions(0.638, 58000, 0.486, 67584)
+    assert d == pytest.approx(-0.152)
+    assert hi < 0
+
+
+def test_as_of_alignment_takes_latest_point_before_the_memo():
+    annual = pd.DataFrame([
+        {"indicator": "x", "year": 2016, "as_of": "2016-12-31", "value": 100.0, "kind": "official", "source_id": "s", "trace": "e1"},
+        {"indicator": "x", "year": 2017, "as_of": "2017-10-31", "value": 120.0, "kind": "official", "source_id": "s", "trace": "e2"},
+        {"indicator": "x", "year": 2017, "as_of": "2017-09-12", "value": 110.0, "kind": "memo-claim", "source_id": "m", "trace": "c1"},
+    ])
+    al = series.as_of_alignment(annual, "x")
+    assert al.loc[0, "reference_value"] == 100.0
+    assert al.loc[0, "difference"] == 10.0
+
+
+def test_every_series_point_traces_to_a_ledger_evidence_or_registry_row(root):
+    annual = pd.read_csv(root / "data" / "processed" / "indicators_annual.csv")
+    assert annual["trace"].str.match(r"^(claims\.csv:|evidence\.csv:|registry:)").all()
+    reg = pd.read_csv(root / "data" / "registry.csv")
+    names = set(reg["name"])
+    regs = annual.loc[annual["trace"].str.startswith("registry:"), "trace"].str.removeprefix("registry:")
+    assert set(regs) <= names
+    assert set(annual["kind"]) == {"memo-claim", "official", "recomputed"}
