@@ -68,3 +68,37 @@ def test_cli_rejects_parameter_of_wrong_type(capsys):
     assert "parameter 'first_year' must be int, got 'twenty'" in capsys.readouterr().err
     assert cli.main(["run", "--only", "nothing-matches"]) == 2
 
+
+def test_normalise_numbers_code_cells_as_a_fresh_kernel_would(tmp_path):
+    # a kernel reused across notebooks had already run 30 cells: counts 31, 33 (one cell had no count)
+    nb = {"metadata": {"papermill": {"start_time": "t0", "duration": 1.5}}, "nbformat": 4, "nbformat_minor": 5,
+          "cells": [{"cell_type": "markdown", "id": "m", "metadata": {}, "source": "# t"},
+                    {"cell_type": "code", "id": "a", "metadata": {"execution": {"x": 1}}, "execution_count": 31,
+                     "source": "1", "outputs": [{"output_type": "execute_result", "execution_count": 31,
+                                                 "data": {"text/plain": "1"}, "metadata": {}}]},
+                    {"cell_type": "code", "id": "b", "metadata": {}, "execution_count": None, "source": "",
+                     "outputs": []},
+                    {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": 33, "source": "2",
+                     "outputs": []}]}
+    p = tmp_path / "nb.ipynb"
+    p.write_text(json.dumps(nb))
+    runner.normalise_notebook(p)
+    out = json.loads(p.read_text())
+    assert [c.get("execution_count") for c in out["cells"]] == [None, 1, None, 2]
+    assert out["cells"][1]["outputs"][0]["execution_count"] == 1
+    assert out["metadata"]["papermill"] == {}
+    assert "execution" not in out["cells"][1]["metadata"]
+
+
+@pytest.mark.pipeline
+def test_reused_kernel_gives_identical_notebooks(tmp_path, monkeypatch):
+    """Three runs of one notebook in one worker (one kernel, reused) give byte-identical files."""
+    monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setattr(runner, "check_parameters", lambda p: None)
+    jobs = [runner.Job(f"tiny_{i}", FIXTURES / "tiny.ipynb", tmp_path / "out" / f"{i}.ipynb", {"x": 1})
+            for i in range(3)]
+    assert {r.status for r in runner.run(jobs, n_jobs=1, echo=lambda s: None)} == {"ok"}
+    texts = [j.output.read_text() for j in jobs]
+    assert texts[0] == texts[1] == texts[2]
+    counts = [c["execution_count"] for c in json.loads(texts[0])["cells"]]
+    assert counts == [1, 2, 3, 4]  # parameters, injected parameters, print, raise-guard

@@ -254,13 +254,20 @@ def normalise_notebook(path: Path) -> None:
     pmeta = nb.get("metadata", {}).get("papermill", {})
     for k in ("start_time", "end_time", "duration", "input_path", "output_path"):
         pmeta.pop(k, None)
+    count = 0
     for cell in nb.get("cells", []):
         md = cell.get("metadata", {})
         md.pop("execution", None)
         if "injected-parameters" in md.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill gives it a random id
+        if cell.get("cell_type") == "code" and cell.get("execution_count") is not None:
+            # a reused kernel keeps counting across notebooks, and which worker ran which
+            # notebook before this one depends on scheduling: number the cells 1, 2, ... as a
+            # fresh kernel would.
+            count += 1
+            cell["execution_count"] = count
         for out in cell.get("outputs", []):
-            if "execution_count" in out:  # a reused kernel keeps counting across notebooks
+            if "execution_count" in out:
                 out["execution_count"] = cell.get("execution_count")
         p = md.get("papermill", {})
         for k in ("start_time", "end_time", "duration", "exception"):
