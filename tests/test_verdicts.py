@@ -125,3 +125,6 @@ def test_verdict_counts_table(ctx):
     assert total["claims"] == 95
     assert total[verdicts.VERDICTS].sum() == 95
     assert total["checked_pct"] >= 60.0
+    amnesty = t.set_index("memo").loc["amnesty-letter-2014"]
+    assert amnesty["document"] == "003_8ecdb167ec163fb0.txt" and amnesty["claims"] == 10
+    assert total["memo"] == "all memos"

@@ -84,6 +84,11 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
     return fig
 
 
+def _text(value) -> str:
+    """A table cell as text: the empty string for a missing value (pandas reads empty CSV cells as NaN)."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def _link(url: str, text: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
 
@@ -111,7 +116,7 @@ def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
             f'<div class="claim"><p class="quote">“{html.escape(c["quote"])}”</p>'
             f'<p><span class="verdict v-{r.verdict}">{r.verdict}</span> <code>{r.claim_id}</code> · '
             f'published <b>{r.published_value:,.6g}</b> {html.escape(r.unit)} ({html.escape(r.qualifier)}){rep}{diff}</p>'
-            f'<p class="small">{html.escape(str(r.method or ""))} {html.escape(str(r.reason or ""))}</p>'
-            f'<p class="small">Source cited by the memo: {html.escape(str(c["source_cited"] or "none given"))}</p>'
+            f'<p class="small">{html.escape(" ".join(t for t in (_text(r.method), _text(r.reason)) if t))}</p>'
+            f'<p class="small">Source cited by the memo: {html.escape(_text(c["source_cited"]) or "none given")}</p>'
             + (f"<ul class='small'>{''.join(items)}</ul>" if items else "") + "</div>")
     return "\n".join(parts) if parts else "<p>No claims on this topic.</p>"

@@ -63,11 +63,12 @@ def write(tables: dict[str, pd.DataFrame], outdir: Path | None = None) -> list[P
 
 def readme_block(summary: pd.DataFrame) -> str:
     """The README's verdict table (Markdown) built from the verdict summary."""
-    cols = ["document", "claims", "recomputed", "sourced", "consistent", "contradicted", "unverifiable", "checked_pct"]
+    cols = ["memo", "document", "claims", "recomputed", "sourced", "consistent", "contradicted", "unverifiable",
+            "checked_pct"]
     lines = ["| " + " | ".join(c.replace("checked_pct", "% not unverifiable") for c in cols) + " |",
              "|" + "---|" * len(cols)]
     for r in summary[cols].itertuples(index=False):
-        cells = [str(r[0])] + [str(int(v)) for v in r[1:-1]] + [f"{float(r[-1]):.1f}"]
+        cells = [str(r[0]), str(r[1])] + [str(int(v)) for v in r[2:-1]] + [f"{float(r[-1]):.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

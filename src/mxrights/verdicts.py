@@ -153,4 +153,7 @@ def verdict_counts(check: pd.DataFrame) -> pd.DataFrame:
     total = t[VERDICTS + ["claims"]].sum()
     total["checked_pct"] = round(100 * (total["claims"] - total["unverifiable"]) / total["claims"], 1)
     t.loc["all documents"] = total
-    return t.reset_index()
+    t = t.reset_index()
+    memo = check.drop_duplicates("document").set_index("document")["memo"]
+    t.insert(1, "memo", t["document"].map(memo).fillna("all memos"))
+    return t
