@@ -102,3 +102,38 @@ def test_reused_kernel_gives_identical_notebooks(tmp_path, monkeypatch):
     assert texts[0] == texts[1] == texts[2]
     counts = [c["execution_count"] for c in json.loads(texts[0])["cells"]]
     assert counts == [1, 2, 3, 4]  # parameters, injected parameters, print, raise-guard
+
+
+@pytest.mark.pipeline
+def test_reused_kernel_does_not_leak_state_between_notebooks(tmp_path, monkeypatch):
+    """tiny.ipynb defines x; isolated.ipynb, run next in the same worker's kernel, must not see it."""
+    monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setattr(runner, "check_parameters", lambda p: None)
+    first = runner.Job("tiny", FIXTURES / "tiny.ipynb", tmp_path / "out" / "tiny.ipynb", {"x": 5})
+    second = runner.Job("isolated", FIXTURES / "isolated.ipynb", tmp_path / "out" / "isolated.ipynb", {})
+    results = {r.name: r for r in runner.run([first, second], n_jobs=1, echo=lambda s: None)}
+    assert results["tiny"].status == "ok"
+    assert results["isolated"].status == "ok", results["isolated"].error
+    out = json.loads(second.output.read_text())["cells"][0]["outputs"]
+    assert out[0]["text"] == ["clean namespace\n"]
+
+
+def test_pool_starts_every_worker_at_once():
+    pool = runner._pool(2, initializer=None)
+    try:
+        assert len(pool._processes) == 2  # not at the first job: their warm-up overlaps the caller's work
+    finally:
+        pool.shutdown()
+
+
+def test_papermill_import_skips_rfc3987_syntax_and_still_validates():
+    import subprocess
+    import sys
+
+    code = ("import sys; from mxrights import runner; runner.skip_slow_optional_imports(); import papermill, nbformat\n"
+            "assert sys.modules['rfc3987_syntax'] is None\n"
+            f"nb = nbformat.read({str(FIXTURES / 'tiny.ipynb')!r}, as_version=4); nbformat.validate(nb)\n"
+            "nb.cells[0].pop('source')\n"
+            "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('invalid notebook refused')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "invalid notebook refused\n"

@@ -115,7 +115,8 @@ def read_csv_checked(path: Path, columns: list[str], name: str, encoding: str = 
 def normalise_state_code(codes: pd.Series) -> pd.Series:
     """Return 2-digit INEGI state codes ('1' → '01'); non-numeric values become NA."""
     num = pd.to_numeric(codes, errors="coerce")
-    return num.map(lambda v: f"{int(v):02d}" if pd.notna(v) else pd.NA)
+    labels = {v: f"{int(v):02d}" for v in num.dropna().unique()}  # format each distinct code once
+    return num.map(lambda v: labels[v] if pd.notna(v) else pd.NA)
 
 
 _STATE_ALIASES = {
@@ -140,7 +141,8 @@ def state_code_from_name(names: pd.Series) -> pd.Series:
     'NO ESPECIFICADO' → '33'). An unknown name maps to NA, for the caller to report.
     """
     table = {_fold(v): k for k, v in STATES.items()} | _STATE_ALIASES
-    return names.map(lambda n: table.get(_fold(n), pd.NA) if pd.notna(n) else pd.NA)
+    codes = {n: table.get(_fold(n), pd.NA) for n in names.dropna().unique()}  # fold each distinct name once
+    return names.map(lambda n: codes[n] if pd.notna(n) else pd.NA)
 
 
 def load_cenapi(ledger: RowLedger, path: Path | None = None, name: str = "cenapi_records_import") -> pd.DataFrame:

@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .runner import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # rendering pages imports nbconvert -> jsonschema
     args = build_parser().parse_args(argv)
     return args.func(args)
 

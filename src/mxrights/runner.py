@@ -172,10 +172,14 @@ def kernel_name() -> str:
 
 
 _KM = None  # the worker's kernel, reused across notebooks
+_RESETTING = None  # (client, msg_id) of the reset sent to that kernel after its last notebook
 
 
 def _shutdown_kernel() -> None:
-    global _KM
+    global _KM, _RESETTING
+    if _RESETTING is not None:
+        _RESETTING[0].stop_channels()
+        _RESETTING = None
     if _KM is not None:
         try:
             _KM.shutdown_kernel(now=True)
@@ -184,32 +188,71 @@ def _shutdown_kernel() -> None:
         _KM = None
 
 
-def _worker_kernel(kernel: str, cwd: Path):
+# What the notebooks import; a worker's kernel imports it while the parent builds the tables.
+WARM_IMPORTS = ("import matplotlib.pyplot, seaborn, statsmodels.api\n"
+                "from mxrights import claims, evidence, report, series")
+RESET = "%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
+
+
+def _send(km, code: str) -> tuple:
+    """Send ``code`` to a running kernel to run silently; return ``(client, msg_id)`` to await.
+
+    Only the shell channel is opened: its messages are queued until delivered, so there is no
+    need for ``wait_for_ready`` (about 0.2 s a call here), which guards the iopub channel.
+    ``silent`` leaves the kernel's execution counter and history untouched.
+    """
+    kc = km.client()
+    kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    return kc, kc.execute(code, silent=True, store_history=False)
+
+
+def _await(pending: tuple, timeout: float = 120) -> None:
+    """Wait for the reply to a :func:`_send`; raise if the code failed in the kernel."""
+    kc, msg_id = pending
+    try:
+        while True:
+            reply = kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+    finally:
+        kc.stop_channels()
+    content = reply["content"]
+    if content.get("status") != "ok":
+        raise RuntimeError(f"kernel call failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+def _worker_kernel(kernel: str, cwd: Path, warm: bool = False):
     """Return this worker's running kernel, started once, its namespace reset before each notebook.
 
     Reusing one kernel per worker saves the kernel start and the imports (pandas, matplotlib,
     seaborn, the library: about 3 s a notebook). ``%reset -f`` clears every user variable, so a
     notebook cannot see another's state; imported modules stay cached, which is the point.
+    With ``warm`` (the pool initializer) a new kernel also imports :data:`WARM_IMPORTS`.
     """
-    global _KM
+    global _KM, _RESETTING
     from jupyter_client.manager import KernelManager
 
+    pending, _RESETTING = _RESETTING, None
     if _KM is None or not _KM.is_alive():
         from multiprocessing import util
 
+        if pending is not None:
+            pending[0].stop_channels()
         _KM = KernelManager(kernel_name=kernel)
         _KM.start_kernel(cwd=str(cwd))
         util.Finalize(None, _shutdown_kernel, exitpriority=10)
-    else:
-        kc = _KM.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            kc.execute_interactive("%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
-                                   timeout=60, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+        if warm:
+            _await(_send(_KM, WARM_IMPORTS))
+    elif not warm:
+        _await(pending or _send(_KM, RESET))
     return _KM
+
+
+def _reset_soon() -> None:
+    """Send the reset to this worker's kernel now, to run while the worker renders the page."""
+    global _RESETTING
+    if _KM is not None and _RESETTING is None and _KM.is_alive():
+        _RESETTING = _send(_KM, RESET)
 
 
 def _execute(job: Job, kernel: str, reuse_kernel: bool = True) -> Result:
@@ -218,16 +261,23 @@ def _execute(job: Job, kernel: str, reuse_kernel: bool = True) -> Result:
     import papermill as pm
 
     job.output.parent.mkdir(parents=True, exist_ok=True)
-    extra = {"km": _worker_kernel(kernel, job.notebook.parent)} if reuse_kernel else {}
     try:
+        extra = {"km": _worker_kernel(kernel, job.notebook.parent)} if reuse_kernel else {}
+        # request_save_on_cell_execute=False: write the output once at the end (or on error),
+        # not twice per cell.
         pm.execute_notebook(str(job.notebook), str(job.output), parameters=job.parameters, kernel_name=kernel,
-                            progress_bar=False, cwd=str(job.notebook.parent), log_output=False, **extra)
+                            progress_bar=False, cwd=str(job.notebook.parent), log_output=False,
+                            request_save_on_cell_execute=False, **extra)
     except pm.PapermillExecutionError as exc:
+        if reuse_kernel:
+            _reset_soon()
         tb = "\n".join(exc.traceback[-8:]) if exc.traceback else ""
         return Result(job.name, "failed", time.perf_counter() - t0,
                       f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n{_strip_ansi(tb)}")
     except Exception as exc:  # kernel died, missing kernel, bad notebook
         return Result(job.name, "failed", time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
+    if reuse_kernel:
+        _reset_soon()
     normalise_notebook(job.output)
     if job.html is not None:
         from . import site
@@ -236,10 +286,48 @@ def _execute(job: Job, kernel: str, reuse_kernel: bool = True) -> Result:
     return Result(job.name, "ok", time.perf_counter() - t0)
 
 
+def skip_slow_optional_imports() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
+
+    nbformat (hence papermill and nbconvert) imports jsonschema, whose format checkers import
+    ``rfc3987_syntax`` when it is installed (jupyterlab pulls it in through
+    ``jsonschema[format-nongpl]``); that module compiles some 35 Lark grammars at import,
+    2.7 s of the 3 s ``import papermill`` costs here (python-jsonschema/jsonschema#1428).
+    Marking it absent only drops the ``iri`` and ``iri-reference`` format checks, which no
+    notebook schema uses (nbformat does not check formats). No effect once jsonschema is loaded.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def _warm() -> None:
-    """Worker initializer: pay the heavy imports (papermill ~3.5 s, nbconvert) while the parent works."""
+    """Worker initializer, run while the parent builds the tables: the heavy imports, and this
+    worker's kernel started with the notebooks' imports done."""
+    skip_slow_optional_imports()
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
+
+    try:
+        _worker_kernel(kernel_name(), notebooks_dir(), warm=True)
+    except Exception:  # noqa: BLE001 - a kernel that cannot start is reported by the job itself
+        _shutdown_kernel()
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _pool(n: int, initializer=_warm) -> ProcessPoolExecutor:
+    """A spawn-context pool of ``n`` workers, started now rather than at the first job.
+
+    ``ProcessPoolExecutor`` starts its workers on demand, at ``submit``; submitting ``n``
+    trivial tasks starts all of them at once, so their initializer (:func:`_warm`) runs while
+    the caller is still busy (building the tables).
+    """
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), initializer=initializer)
+    for _ in range(n):
+        pool.submit(_ready)
+    return pool
 
 
 def _strip_ansi(s: str) -> str:
@@ -286,8 +374,7 @@ def run(jobs: list[Job], n_jobs: int | None = None, force: bool = False, echo=pr
     pool = None
     if prepare is not None:
         if force or _stale(jobs):
-            pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=get_context("spawn"),
-                                       initializer=_warm)
+            pool = _pool(min(n_jobs, len(jobs)))
         prepare()
     try:
         return _run(jobs, n_jobs, force, echo, pool)
@@ -318,7 +405,7 @@ def _run(jobs: list[Job], n_jobs: int, force: bool, echo, pool) -> list[Result]:
     bar = tqdm(total=len(todo), desc="notebooks", unit="nb", file=sys.stderr, disable=not sys.stderr.isatty())
     own = pool is None
     if own:
-        pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(todo)), mp_context=get_context("spawn"), initializer=_warm)
+        pool = _pool(min(n_jobs, len(todo)))
     with contextlib.ExitStack() as stack:
         if own:
             stack.enter_context(pool)
@@ -350,7 +437,7 @@ def refresh_committed(n_jobs: int | None = None, echo=print) -> list[Result]:
     nbs = sorted(notebooks_dir().glob("*.ipynb"))
     kernel = kernel_name()
     results = []
-    with ProcessPoolExecutor(max_workers=n_jobs or os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
+    with _pool(n_jobs or os.cpu_count() or 1) as pool:
         futs = {pool.submit(_execute, Job(p.stem, p, p, {}), kernel): p for p in nbs}
         for fut in as_completed(futs):
             r = fut.result()

@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from . import paths
@@ -43,18 +44,25 @@ def page(title: str, body: str, home: bool = False) -> str:
 def render_notebook(executed: Path, out: Path) -> Path:
     """Render one executed notebook to a standalone HTML page (inputs hidden)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(executed), as_version=4)
-    exp = HTMLExporter(template_name="basic")
-    exp.exclude_input = True
-    exp.exclude_input_prompt = True
-    exp.exclude_output_prompt = True
-    body, _ = exp.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     title = _title(executed)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page(title, body), encoding="utf-8")
     return out
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: building one loads its Jinja templates (about 0.2 s)."""
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name="basic")
+    exp.exclude_input = True
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    return exp
 
 
 def _png(fig) -> str:

@@ -134,7 +134,13 @@ def document_text(document: str, seeds: Path | None = None) -> str:
     path = folder / document
     if not path.exists():
         raise FileNotFoundError(f"seed document {document!r} not found in {folder}")
-    return normalise(_read(str(path)))
+    return _normalised(str(path))
+
+
+@lru_cache(maxsize=16)
+def _normalised(path: str) -> str:
+    """The normalised text of one file, computed once per process (the ledger asks per claim)."""
+    return normalise(_read(path))
 
 
 def parse_printed_number(printed: str) -> float:
