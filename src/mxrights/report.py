@@ -93,10 +93,15 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
 
 
-def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame, topic: str) -> str:
-    """HTML list of one topic's claims: quote, verdict, recomputed/published figure, evidence rows with links."""
+def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame, topic: str,
+                relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> str:
+    """HTML list of one topic's claims: quote, verdict, recomputed/published figure, and what the
+    verdict rests on: evidence rows (with links), relations (with their formula and result) and
+    registered primary files (publisher, link, hash), when those tables are given."""
     cl = claims.set_index("claim_id")
     ev = evidence.set_index("evidence_id")
+    rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()
+    reg = registry.set_index("name") if registry is not None else pd.DataFrame()
     parts = []
     for r in claims_check[claims_check["topic"] == topic].itertuples():
         c = cl.loc[r.claim_id]
@@ -110,6 +115,16 @@ def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
                              f"(<i>{html.escape(e['publisher_es'])}</i>), {html.escape(str(e['locator']))}: "
                              f"{e['value']:,.6g} {html.escape(e['unit'])}, as of {html.escape(str(e['as_of']))} "
                              f"[{html.escape(e['kind'])}]</li>")
+            elif eid in rel.index:
+                x = rel.loc[eid]
+                items.append(f"<li>relation <code>{html.escape(eid)}</code> ({html.escape(x['kind'])}): "
+                             f"{html.escape(x['formula'])} — <b>{html.escape(x['status'])}</b>; "
+                             f"{html.escape(_text(x['description']))}</li>")
+            elif eid in reg.index:
+                f = reg.loc[eid]
+                items.append(f"<li>primary file <code>{html.escape(eid)}</code>: {_link(f['url'], f['title'])} — "
+                             f"{html.escape(f['publisher'])} (<i>{html.escape(f['publisher_es'])}</i>), "
+                             f"sha256 {html.escape(f['sha256'][:12])}…, retrieved {html.escape(str(f['retrieved']))}</li>")
             else:
                 items.append(f"<li>{html.escape(eid)}</li>")
         parts.append(
