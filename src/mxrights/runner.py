@@ -5,7 +5,13 @@ process pool (spawn context, one kernel each, ``jobs`` workers). A job is skippe
 build key — a sha256 over the notebook source, its parameters, the library source, the
 registered data files' hashes and the processed tables it reads — equals the key recorded in
 ``reports/.build-manifest.json`` by the last successful run. Papermill is imported only in
-the workers, so a no-op run never pays its ~3.5 s import.
+the workers, so a no-op run never pays its import.
+
+A forced build starts its workers at once (:func:`_pool`): each imports Papermill and starts
+one kernel that imports the notebooks' libraries, while the parent builds the processed
+tables. A worker then runs its notebooks one after another in that kernel, whose namespace is
+cleared (``%reset -f``) between notebooks; executed notebooks are normalised (timestamps
+dropped, cells numbered 1..n) so that the output does not depend on which worker ran what.
 """
 
 from __future__ import annotations
