@@ -18,7 +18,6 @@ is kept; compare the ratios printed in one run, not absolute seconds across runs
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
 import os
@@ -33,37 +32,47 @@ ROOT = Path(__file__).resolve().parents[1]
 MXRIGHTS = [sys.executable, "-m", "mxrights.cli"]
 
 
+def _code_cells(job) -> list[str]:
+    """The code cells of a job's notebook, its parameters appended to the parameters cell."""
+    nb = json.loads(job.notebook.read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            src += "\n" + "\n".join(f"{k} = {v!r}" for k, v in job.parameters.items())
+        cells.append(src)
+    return cells
+
+
 def floor_seconds() -> float:
-    """Execute the code cells of every planned notebook in-process, after warming the imports."""
-    from mxrights import runner
+    """(a) Execute the code cells of every planned notebook with ``exec``, imports warmed first."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: F401  (warm import)
-    from mxrights import report, series, evidence, claims  # noqa: F401
+    import matplotlib.pyplot as plt
+    from mxrights import claims, evidence, report, runner, series  # noqa: F401  (warm imports)
 
-    jobs = runner.plan()
-    t0 = time.perf_counter()
-    for job in jobs:
-        nb = json.loads(job.notebook.read_text(encoding="utf-8"))
+    seconds = 0.0
+    for job in runner.plan():
         ns: dict = {}
-        for cell in nb["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            if "parameters" in cell.get("metadata", {}).get("tags", []):
-                src += "\n" + "\n".join(f"{k} = {v!r}" for k, v in job.parameters.items())
+        for src in _code_cells(job):
+            t0 = time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(src, job.name, "exec"), ns)
-        import matplotlib.pyplot as plt
-
+            seconds += time.perf_counter() - t0
         plt.close("all")
-    return time.perf_counter() - t0
+    return seconds
 
 
-@functools.lru_cache(maxsize=1)
-def _shell():
-    """One IPython shell for every round, inline figures on, the notebooks' imports done."""
+def floor_shell_seconds() -> float:
+    """(a') The same code run by IPython's own shell, outputs formatted as in a kernel.
+
+    ``run_cell`` formats every displayed object and cell result into its rich representations
+    and, with ``%matplotlib inline``, draws every figure to PNG: the work that makes a
+    notebook's artefacts. What is left out is only the kernel, its messages, Papermill and files.
+    """
     from IPython.core.interactiveshell import InteractiveShell
     from mxrights import runner
 
@@ -74,34 +83,22 @@ def _shell():
     shell = Shell.instance()
     for code in ("%matplotlib inline", runner.WARM_IMPORTS):
         shell.run_cell(code, store_history=False, silent=True).raise_error()
-    return shell
-
-
-def floor_shell_seconds() -> float:
-    """The same code run by IPython's own shell in this process, outputs formatted as in a kernel.
-
-    ``run_cell`` formats every displayed object and cell result into its rich representations
-    and, with ``%matplotlib inline``, draws every figure to PNG: the work that makes a
-    notebook's artefacts. What is left out is only the kernel, its messages, Papermill and files.
-    """
-    from mxrights import runner
-
-    shell = _shell()
     seconds = 0.0
     for job in runner.plan():
-        nb = json.loads(job.notebook.read_text(encoding="utf-8"))
         shell.run_cell("%reset -f", store_history=False, silent=True).raise_error()  # not timed
-        for cell in nb["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            if "parameters" in cell.get("metadata", {}).get("tags", []):
-                src += "\n" + "\n".join(f"{k} = {v!r}" for k, v in job.parameters.items())
+        for src in _code_cells(job):
             t0 = time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()):
                 shell.run_cell(src, store_history=True).raise_error()
             seconds += time.perf_counter() - t0
     return seconds
+
+
+def floor_in_subprocess(which: str, env: dict) -> float:
+    """Run one floor in a fresh process, so that neither sees the other's IPython shell."""
+    out = subprocess.run([sys.executable, __file__, "--floor", which], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
 
 
 def timed(cmd: list[str], env: dict) -> float:
@@ -116,14 +113,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3,
                     help="rounds; every measure runs once a round and its fastest round is kept (default 3)")
-    repeat = ap.parse_args(argv).repeat
+    ap.add_argument("--floor", choices=["exec", "shell"], help=argparse.SUPPRESS)  # internal: one floor
+    args = ap.parse_args(argv)
+    if args.floor:
+        print(floor_seconds() if args.floor == "exec" else floor_shell_seconds())
+        return 0
+    repeat = args.repeat
     cores = os.cpu_count() or 1
     best: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "MXRIGHTS_REPORTS": tmp}
         for _ in range(repeat):  # round-robin, so a noisy moment does not fall on one measure only
             measures = {"tables": lambda: timed(MXRIGHTS + ["tables"], env),
-                        "floor": floor_seconds, "shell_floor": floor_shell_seconds,
+                        "floor": lambda: floor_in_subprocess("exec", env),
+                        "shell_floor": lambda: floor_in_subprocess("shell", env),
                         "full1": lambda: timed(MXRIGHTS + ["run", "--force", "--jobs", "1"], env),
                         "fulln": lambda: timed(MXRIGHTS + ["run", "--force", "--jobs", str(cores)], env),
                         "noop": lambda: timed(MXRIGHTS + ["reproduce", "--jobs", str(cores)], env)}

@@ -195,7 +195,7 @@ def _shutdown_kernel() -> None:
 
 
 # What the notebooks import; a worker's kernel imports it while the parent builds the tables.
-WARM_IMPORTS = ("import matplotlib.pyplot, seaborn, statsmodels.api\n"
+WARM_IMPORTS = ("import matplotlib.pyplot, seaborn\n"
                 "from mxrights import claims, evidence, report, series")
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
 
