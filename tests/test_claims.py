@@ -132,3 +132,41 @@ def test_relation_naming_unknown_claim_is_refused(tmp_path, ledger):
     p.write_text("relation_id,kind,lhs,rhs,description\nx,sum,ai2014-protection-requests,nope+ai2014-protection-rejected,d\n")
     with pytest.raises(schemas.TableError, match="column rhs: failed claim_ids_known"):
         claims.load_relations(p, ledger)
+
+
+def test_every_number_in_the_documents_is_accounted_for(ledger):
+    cov = claims.coverage(ledger)
+    assert cov[cov["status"] == "missing"].empty, cov[cov["status"] == "missing"].to_string()
+    counts = cov["status"].value_counts().to_dict()
+    assert counts == {"claim": 100, "date": 84, "listed": 9}
+    listed = cov[cov["status"] == "listed"]
+    assert set(listed["number"]) == {"1", "2", "3", "4", "19", "43", "Double", "two", "seven"}
+
+
+def _fixture_ledger(tmp_path, text_):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "doc.txt").write_text(text_, encoding="utf-8")
+    ledger = pd.DataFrame({"document": ["doc.txt"], "quote": ["45 people were detained"]})
+    listed = pd.DataFrame({"document": ["doc.txt"], "number": ["2"], "context": ["REQUIREMENT 2)"],
+                           "reason": ["section number"]})
+    return seeds, ledger, listed
+
+
+def test_coverage_rules_on_a_hand_made_document(tmp_path):
+    seeds, ledger, listed = _fixture_ledger(
+        tmp_path, "On 3 May 2016, 45 people were detained. REQUIREMENT 2) Later, two more, and 1,200 in all.")
+    cov = claims.coverage(ledger, listed, seeds)
+    got = dict(zip(cov["number"], zip(cov["status"], cov["reason"])))
+    assert got == {"3": ("date", "day of a date"), "2016": ("date", "calendar year"), "45": ("claim", ""),
+                   "2": ("listed", "section number"), "two": ("missing", ""), "1,200": ("missing", "")}
+    assert claims.coverage(ledger.iloc[0:0], listed.iloc[0:0], seeds).empty
+    without = claims.coverage(ledger.assign(quote="nothing of the sort"), listed, seeds)
+    assert without.set_index("number").loc["45", "status"] == "missing"
+
+
+def test_stale_not_statistics_row_is_refused(tmp_path):
+    seeds, ledger, listed = _fixture_ledger(tmp_path, "45 people were detained. Section 2 follows.")
+    with pytest.raises(schemas.TableError, match=r"claims_not_statistics.csv, row 2, column context: "
+                                                 r"'REQUIREMENT 2\)' does not occur in doc.txt"):
+        claims.coverage(ledger, listed, seeds)

@@ -137,3 +137,10 @@ def test_papermill_import_skips_rfc3987_syntax_and_still_validates():
             "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('invalid notebook refused')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == "invalid notebook refused\n"
+
+
+def test_cli_claims_coverage_accounts_for_every_number(capsys):
+    assert cli.main(["claims", "--coverage"]) == 0
+    out = capsys.readouterr().out
+    assert "every one of the 193 numbers is accounted for" in out
+    assert "001_f6785c70f59d5a73.txt     61    59       4        0" in out

@@ -212,3 +212,87 @@ def summary(claims: pd.DataFrame) -> pd.DataFrame:
         "units": g["unit"].agg(lambda s: ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())),
         "topics": g["topic"].agg(lambda s: ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())),
     }).reset_index()
+
+
+# --- completeness: every number in a document is a claim, a date, or a listed non-statistic ---
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*"
+                     # numbers in words ("one" is left out: it is mostly not a number)
+                     r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+                     r"|forty|fifty|dozens?|hundreds?|thousands?|millions?|half|third|quarter|double|twice|triple)\b",
+                     re.IGNORECASE)
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
+_DAY_BEFORE_MONTH = re.compile(r"\s+(?:of\s+)?" + _MONTH + r"\b")
+_MONTH_BEFORE_DAY = re.compile(_MONTH + r"\s+$")
+
+
+def load_not_statistics(path: Path | None = None) -> pd.DataFrame:
+    """Read the reviewed list of numbers that are not statistics (document, number, context, reason).
+
+    ``context`` is a short exact snippet of the normalised document that contains the number;
+    it says which occurrence is meant.
+    """
+    if path is None:
+        from . import registry
+
+        path = registry.resolve("claims_not_statistics")  # hash-checked
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _date_part(doc: str, start: int, end: int) -> str | None:
+    """Why the number at ``doc[start:end]`` is part of a calendar date, or None."""
+    tok = doc[start:end]
+    if re.fullmatch(r"(19|20)\d\d", tok):
+        return "calendar year"
+    if tok.isdigit() and 1 <= int(tok) <= 31:
+        if _DAY_BEFORE_MONTH.match(doc, end) or _MONTH_BEFORE_DAY.search(doc[max(0, start - 12):start]):
+            return "day of a date"
+    return None
+
+
+def coverage(claims: pd.DataFrame, not_statistics: pd.DataFrame | None = None,
+             seeds: Path | None = None) -> pd.DataFrame:
+    """Every number printed in each ledger document, in digits or words, and what accounts for it.
+
+    A number is accounted for when it lies inside the quote of one of its document's claims
+    (``claim``), is part of a calendar date (``date``: a year 1900-2099, or a day next to a
+    month name), or is listed with a reason in ``not_statistics`` (``listed``). Anything else
+    is ``missing``: a statistic the ledger lacks, or a number to review and list.
+
+    Returns:
+        One row per number: ``document, position`` (character offset in the normalised text),
+        ``number`` (as printed), ``status`` (claim / date / listed / missing), ``reason`` and
+        ``context`` (the text around it).
+    """
+    listed = not_statistics if not_statistics is not None else load_not_statistics()
+    for i, r in enumerate(listed.itertuples()):
+        where = f"data/raw/claims_not_statistics.csv, row {i + 2}"
+        if r.document not in set(claims["document"]):
+            raise schemas.TableError(f"{where}, column document: {r.document!r} has no claims in the ledger")
+        if r.number not in r.context or r.context not in text.document_text(r.document, seeds):
+            raise schemas.TableError(f"{where}, column context: {r.context!r} does not occur in {r.document} "
+                                     f"with the number {r.number!r} (the document changed? review the row)")
+    rows = []
+    for document in sorted(claims["document"].unique()):
+        doc = text.document_text(document, seeds)
+        spans = []
+        for quote in claims.loc[claims["document"] == document, "quote"]:
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(quote), doc)]
+        exempt = []
+        for r in listed[listed["document"] == document].itertuples():
+            exempt += [(m.start(), m.end(), r.reason) for m in re.finditer(re.escape(r.context), doc)]
+        for m in _NUMBER.finditer(doc):
+            s, e = m.span()
+            status, reason = "missing", ""
+            if any(a <= s and e <= b for a, b in spans):
+                status = "claim"
+            elif (why := _date_part(doc, s, e)) is not None:
+                status, reason = "date", why
+            else:
+                hit = [why for a, b, why in exempt if a <= s and e <= b]
+                if hit:
+                    status, reason = "listed", hit[0]
+            rows.append({"document": document, "position": s, "number": m.group(), "status": status,
+                         "reason": reason, "context": doc[max(0, s - 50):e + 30]})
+    return pd.DataFrame(rows, columns=["document", "position", "number", "status", "reason", "context"])

@@ -80,6 +80,20 @@ def cmd_claims(args) -> int:
         print("\nAll documents: " + ", ".join(f"{k} {v} ({100 * v / len(check):.1f}%)" for k, v in total.items()))
         return 0
     cl = claims.load_claims()
+    if args.coverage:
+        cov = claims.coverage(cl)
+        if args.document:
+            cov = cov[cov["document"] == args.document]
+        counts = cov.groupby(["document", "status"]).size().unstack(fill_value=0)
+        _print_table(counts.reindex(columns=["claim", "date", "listed", "missing"], fill_value=0).reset_index())
+        missing = cov[cov["status"] == "missing"]
+        if len(missing):
+            print(f"\n{len(missing)} number(s) neither in a claim's quote, nor a date, nor listed in "
+                  "data/raw/claims_not_statistics.csv:")
+            _print_table(missing[["document", "number", "context"]])
+            return 1
+        print(f"\nevery one of the {len(cov)} numbers is accounted for")
+        return 0
     if args.document:
         cl = cl[cl["document"] == args.document]
     if args.indicator:
@@ -195,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--document")
     c.add_argument("--indicator")
     c.add_argument("--check", action="store_true", help="print verdicts grouped by document")
+    c.add_argument("--coverage", action="store_true",
+                   help="account for every number in the documents (claim, date or listed); exit 1 if one is missing")
     c.set_defaults(func=cmd_claims)
     sub.add_parser("tables", help="write data/processed").set_defaults(func=cmd_tables)
     for name, func in (("run", cmd_run), ("reproduce", cmd_reproduce)):
