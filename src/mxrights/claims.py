@@ -7,9 +7,10 @@ period it covers and the source the document cites.
 
 ``data/raw/claim_relations.csv`` holds the arithmetic the memos imply: parts that add up
 (``sum``), shares and ratios they leave implicit (``share``, ``ratio``), orderings
-(``bound``: lhs ≤ rhs), and the same indicator across memos (``same``: the stated ranges
-overlap; ``monotone``: a cumulative figure never falls over ``as_of``; ``repeat``: shown
-side by side, no test). :func:`evaluate_relations` computes each.
+(``bound``: lhs ≤ rhs), and the same indicator across memos (``repeat``: the stated ranges
+overlap; ``monotone``: a cumulative figure of one series never falls over ``as_of``;
+``side_by_side``: related figures of different series, no test). The kinds, and whether
+each may lift a verdict, are in ``data/raw/vocabulary/relation_kinds.csv``. :func:`evaluate_relations` computes each.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def indicators_path() -> Path:
 
 def load_indicators(path: Path | None = None) -> pd.DataFrame:
     """Read the indicator vocabulary (indicator, topic, unit, label_en, label_es)."""
-    return pd.read_csv(path or indicators_path(), dtype=str, keep_default_na=False)
+    from . import vocab
+
+    return vocab.indicators(path).copy()
 
 
 def known_documents(seeds: Path | None = None) -> list[str]:
@@ -107,7 +110,15 @@ def load_relations(path: Path | None = None, claims: pd.DataFrame | None = None)
         path = registry.resolve("claim_relations")
     cl = claims if claims is not None else load_claims()
     df = pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None})
-    return schemas.validate(df, schemas.relations_schema(cl["claim_id"].tolist()), path)
+    df = schemas.validate(df, schemas.relations_schema(cl["claim_id"].tolist()), path)
+    ind = cl.set_index("claim_id")["indicator"]
+    for i, r in df.iterrows():
+        if r["kind"] == "monotone":
+            series = {ind[c] for c in r["lhs"].split(";")}
+            if len(series) > 1:
+                raise schemas.TableError(f"{path}, row {i + 2}, column kind (relation_id={r['relation_id']}): monotone "
+                                         f"joins different series ({', '.join(sorted(series))}); use side_by_side")
+    return df
 
 
 def interval(value: float, qualifier: str, printed: str = "") -> tuple[float, float]:
@@ -176,13 +187,13 @@ def evaluate_relations(relations: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
             status = "pass" if v(r.lhs) <= v(r.rhs) else "fail"
             out.append(_rel(r, [r.lhs, r.rhs], f"{r.lhs} ({v(r.lhs):g}) ≤ {r.rhs} ({v(r.rhs):g})",
                             v(r.rhs) - v(r.lhs), "count", status))
-        elif r.kind in ("same", "monotone", "repeat"):
+        elif r.kind in ("repeat", "monotone", "side_by_side"):
             ids = r.lhs.split(";")
             sub = cl.loc[ids].copy()
             sub["_asof"] = [schemas.period_bound(a, end=True) if a else pd.NaT for a in sub["as_of"]]
             sub = sub.sort_values("_asof", kind="stable")
             ivs = [interval(float(x.value), x.qualifier, x.printed) for x in sub.itertuples()]
-            if r.kind == "same":
+            if r.kind == "repeat":
                 lo, hi = max(i[0] for i in ivs), min(i[1] for i in ivs)
                 status = "pass" if lo <= hi else "fail"
             elif r.kind == "monotone":
@@ -221,6 +232,10 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*"
                      r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
                      r"|forty|fifty|dozens?|hundreds?|thousands?|millions?|half|third|quarter|double|twice|triple)\b",
                      re.IGNORECASE)
+#: Statistics written as words of zero, one or all: "no arrest warrant", "not a single
+#: conviction", "not yet been any", "the only case", "both soldiers", "all accepted", "the first case".
+_WORD_STATISTIC = re.compile(r"\bnot a single\b|\bnot\b(?:\s+\w+){0,3}?\s+any\b|\b(?:no|none|only|both|all|first)\b",
+                             re.IGNORECASE)
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
 _DAY_BEFORE_MONTH = re.compile(r"\s+(?:of\s+)?" + _MONTH + r"\b")
@@ -255,6 +270,9 @@ def coverage(claims: pd.DataFrame, not_statistics: pd.DataFrame | None = None,
              seeds: Path | None = None) -> pd.DataFrame:
     """Every number printed in each ledger document, in digits or words, and what accounts for it.
 
+    Words of zero, one or all ("no", "none", "not a single", "not … any", "only", "both",
+    "all", "first") count as numbers too: each is a statistic or is listed with its reason.
+
     A number is accounted for when it lies inside the quote of one of its document's claims
     (``claim``), is part of a calendar date (``date``: a year 1900-2099, or a day next to a
     month name), or is listed with a reason in ``not_statistics`` (``listed``). Anything else
@@ -282,7 +300,11 @@ def coverage(claims: pd.DataFrame, not_statistics: pd.DataFrame | None = None,
         exempt = []
         for r in listed[listed["document"] == document].itertuples():
             exempt += [(m.start(), m.end(), r.reason) for m in re.finditer(re.escape(r.context), doc)]
-        for m in _NUMBER.finditer(doc):
+        found = list(_NUMBER.finditer(doc))
+        taken = [m.span() for m in found]
+        found += [m for m in _WORD_STATISTIC.finditer(doc)
+                  if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken)]
+        for m in sorted(found, key=lambda m: m.start()):
             s, e = m.span()
             status, reason = "missing", ""
             if any(a <= s and e <= b for a, b in spans):

@@ -1,13 +1,16 @@
 """Official figures transcribed from the publications the memos cite.
 
 ``data/raw/evidence/*.csv`` (one long table per file, all with the same columns) holds
-one row per figure as its publisher printed it: publisher (English and Spanish official
-name), title, URL, page/table/section (``locator``), retrieval date, ``kind`` (``official``
-when read from the publisher's own document, ``secondary`` when from a report of it), the
-ledger indicator, the claim(s) it bears on (``claim_id``, ``;``-joined), period, as-of
-date, value and unit. Rows marked ``combine=sum`` are parts printed separately (fuero
-común + fuero federal) that together give the figure a claim states; ``combine=complement``
-marks a printed share whose complement (100 − value) is the claim's quantity.
+one row per figure as it was printed: who produced it (``publisher_id``) and whose page it
+was read in (``reported_by_id``, empty when the producer's own document), both ids of
+``data/raw/vocabulary/organisations.csv``; title, URL, ``locator`` (the few words around
+the figure, quoted in the page's language), retrieval date; what it measures (``indicator``,
+``population``, ``geography``, period, as-of date) and, when that is not the claim's
+quantity, which way it differs (``scope``: narrower, broader or part); the claim(s) it
+bears on (``claim_id``, ``;``-joined), value and unit. Rows marked ``combine=sum`` are parts
+printed separately (fuero común + fuero federal) that together give the figure a claim
+states; ``combine=complement`` marks a printed share whose complement (100 − value) is the
+claim's quantity.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import claims as claims_mod
-from . import paths, schemas
+from . import paths, schemas, vocab
 
 
 def evidence_dir() -> Path:
@@ -27,7 +30,11 @@ def evidence_dir() -> Path:
 
 def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None,
                   indicators: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read and validate every evidence CSV; adds ``evidence_file`` (path relative to data/raw)."""
+    """Read and validate every evidence CSV.
+
+    Adds ``evidence_file`` (path relative to data/raw) and the organisations' names
+    (``publisher``, ``publisher_es``, ``reported_by``) from the organisations table.
+    """
     folder = folder or evidence_dir()
     cl = claims if claims is not None else claims_mod.load_claims()
     ind = indicators if indicators is not None else claims_mod.load_indicators()
@@ -45,8 +52,15 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
                                              "data/registry.csv and run `mxrights data rehash`")
             registry.resolve(rows.iloc[0]["name"], reg)
         df = pd.read_csv(f, dtype=str, keep_default_na=False).replace({"": None})
-        df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist()), f)
+        orgs = vocab.organisations()
+        df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
+                                                          orgs["org_id"].tolist()), f)
+        names = orgs.set_index("org_id")
+        df["publisher"] = df["publisher_id"].map(names["name_en"])
+        df["publisher_es"] = df["publisher_id"].map(names["name_es"])
+        df["reported_by"] = df["reported_by_id"].map(names["name_en"])
         df["evidence_file"] = f"evidence/{f.name}"
+        df["evidence_row"] = df.index + 2  # the CSV line, for error messages
         frames.append(df)
     if not frames:
         raise FileNotFoundError(f"no evidence CSV in {folder}")

@@ -2,8 +2,8 @@
 
 Pure functions over the cleaned frames of :mod:`mxrights.cleaning`. Each recomputation
 carries its method in words and the registry names of the files it used, so a reader can
-trace the number back. :data:`RECOMPUTE` maps a ledger ``claim_id`` to the recomputation
-that checks it; :func:`recompute_all` runs them.
+trace the number back. ``data/raw/recomputations.csv`` says which claim each recomputation checks (with its
+cut-off dates, scope and tolerance); :func:`recompute_all` runs them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from typing import Callable
 
 import pandas as pd
 
-from . import cleaning
+from pathlib import Path
+
+from . import cleaning, paths
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Recomputation:
         method: how, in one sentence.
         sources: registry names of the files used (``;``-joined).
         tolerance: relative tolerance for agreement (proxy data differ in coverage).
+        scope: ``same`` (the data measure the claim's quantity) or ``proxy`` (a close but
+            different quantity: agreement within ``tolerance`` is only approximate).
         lower, upper: a 95 % interval where the data are a sample (else equal to value).
     """
 
@@ -32,6 +36,7 @@ class Recomputation:
     method: str
     sources: str
     tolerance: float = 0.0
+    scope: str = "same"
     lower: float | None = None
     upper: float | None = None
 
@@ -68,37 +73,73 @@ def journalists_killed_by_year(cpj: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"year": s.index.astype(int), "value": s.values.astype(int)})
 
 
-def _disappeared(end: str, start: str | None = None, note: str = "") -> Callable[[dict], Recomputation]:
-    def f(data: dict) -> Recomputation:
-        v = still_missing(data["cenapi"], end, start)
-        span = f"{start} to {end}" if start else f"on or before {end}"
-        return Recomputation(v, f"CENAPI records with status 'aún sin localizar' and event date {span}; "
-                                f"a close proxy of the RNPED (PGR's own database), not the register itself{note}",
-                             "cenapi_records_import", tolerance=0.05)
-    return f
+def recomputations_path() -> Path:
+    """The registered table of recomputations ``data/raw/recomputations.csv``."""
+    return paths.raw_dir() / "recomputations.csv"
 
 
-def _states(data: dict) -> Recomputation:
-    return Recomputation(states_count(data["igimex"]), "distinct INEGI state codes (claves de entidad) in the IGI-MEX state file",
-                         "udlap_igimex_2016_2018")
-
-
-#: claim_id → recomputation from primary data.
-RECOMPUTE: dict[str, Callable[[dict], Recomputation]] = {
-    "cs2018-disappeared-total": _disappeared("2018-04-30"),
-    "wola2017-disappeared-total": _disappeared("2017-09-12"),
-    "ai2014-disappeared-database": _disappeared("2012-11-30", "2006-12-01",
-                                                "; status as of 2018, so persons located after 2013 no longer count"),
-    "cs2018-states-total": _states,
+#: Recomputation methods by name: each takes the loaded primary frames and one row of the
+#: recomputations table and returns the value. The table says which claim uses which method,
+#: with which cut-off dates, and whether the data measure the claim's quantity (``same``)
+#: or a stated proxy of it (``proxy``, with its ``tolerance``).
+METHODS: dict[str, Callable[[dict, pd.Series], float]] = {
+    "still_missing": lambda data, r: still_missing(data["cenapi"], r["end"], r["start"] or None),
+    "states_count": lambda data, r: states_count(data["igimex"]),
 }
+
+_METHOD_TEXT = {
+    "still_missing": "CENAPI records with status 'aún sin localizar' and event date {span}",
+    "states_count": "distinct INEGI state codes (claves de entidad) in the IGI-MEX state file",
+}
+
+
+def load_recomputations(path: Path | None = None) -> pd.DataFrame:
+    """Read and check the recomputations table (claim, method, cut-offs, scope, tolerance, primary file).
+
+    Raises:
+        mxrights.schemas.TableError: unknown method, scope other than same/proxy, a
+            tolerance that is not a number in [0, 0.5), or a proxy without a note saying why.
+    """
+    from .schemas import TableError
+    from .vocab import _read
+
+    if path is None:
+        from .registry import resolve
+
+        path = resolve("recomputations")
+    df = _read(path, ["claim_id", "method", "start", "end", "scope", "tolerance", "primary", "note"], key="claim_id")
+    for i, r in df.iterrows():
+        where = f"{path}, row {i + 2}"
+        if r["method"] not in METHODS:
+            raise TableError(f"{where}, column method: {r['method']!r} is not one of {sorted(METHODS)}")
+        if r["scope"] not in ("same", "proxy"):
+            raise TableError(f"{where}, column scope: {r['scope']!r} is not same or proxy")
+        try:
+            tol = float(r["tolerance"])
+        except ValueError:
+            raise TableError(f"{where}, column tolerance: {r['tolerance']!r} is not a number") from None
+        if not 0 <= tol < 0.5 or (r["scope"] == "same" and tol != 0):
+            raise TableError(f"{where}, column tolerance: {tol!r} (a proxy takes 0 <= t < 0.5; an exact recomputation 0)")
+        if r["scope"] == "proxy" and not r["note"].strip():
+            raise TableError(f"{where}, column note: a proxy must say how it differs from the claim's quantity")
+    return df
+
+
+def recompute_all(data: dict, table: pd.DataFrame | None = None) -> dict[str, Recomputation]:
+    """Run every recomputation of the table on loaded primary data; claim_id → result."""
+    table = table if table is not None else load_recomputations()
+    out = {}
+    for _, r in table.iterrows():
+        span = f"{r['start']} to {r['end']}" if r["start"] else f"on or before {r['end']}"
+        method = _METHOD_TEXT[r["method"]].format(span=span)
+        if r["note"] and r["scope"] == "proxy":
+            method += f"; {r['note']}"
+        out[r["claim_id"]] = Recomputation(float(METHODS[r["method"]](data, r)), method, r["primary"],
+                                           tolerance=float(r["tolerance"]), scope=r["scope"])
+    return out
 
 
 def load_primary(ledger: cleaning.RowLedger | None = None) -> dict:
     """Load every primary frame the recomputations need (hash-checked through the registry)."""
     ledger = ledger if ledger is not None else cleaning.RowLedger()
     return {"cenapi": cleaning.load_cenapi(ledger), "igimex": cleaning.load_igimex(ledger), "ledger": ledger}
-
-
-def recompute_all(data: dict) -> dict[str, Recomputation]:
-    """Run every entry of :data:`RECOMPUTE` on loaded primary data."""
-    return {cid: f(data) for cid, f in RECOMPUTE.items()}

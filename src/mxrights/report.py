@@ -11,11 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .verdicts import VERDICTS
-
-PALETTE = {"recomputed": "#1b7837", "sourced": "#5aae61", "consistent": "#a6dba0",
-           "contradicted": "#c2a5cf", "unverifiable": "#bababa"}
+from . import paths, vocab
 KIND_STYLE = {"memo-claim": "X", "official": "o", "recomputed": "s"}
 
 
@@ -26,8 +22,8 @@ def load_table(name: str, processed: str | Path = "") -> pd.DataFrame:
 
 
 def memos() -> pd.DataFrame:
-    """The memo register ``data/raw/memos.csv``."""
-    return pd.read_csv(paths.raw_dir() / "memos.csv", dtype=str, keep_default_na=False)
+    """The memo register ``data/raw/memos.csv`` (read by :mod:`mxrights.vocab`)."""
+    return vocab.memos().copy()
 
 
 def memo_context(document: str) -> dict:
@@ -44,10 +40,14 @@ def verdict_chart(check: pd.DataFrame, title: str):
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    counts = check["verdict"].value_counts().reindex(VERDICTS, fill_value=0).reset_index()
+    v = vocab.verdicts()
+    counts = check["verdict"].value_counts().reindex(v["verdict"], fill_value=0).reset_index()
     counts.columns = ["verdict", "claims"]
-    fig, ax = plt.subplots(figsize=(6.5, 2.6), dpi=90)
-    sns.barplot(data=counts, y="verdict", x="claims", hue="verdict", palette=PALETTE, legend=False, ax=ax)
+    counts["label"] = v["label"].values
+    palette = dict(zip(v["label"], v["colour"]))
+    fig, ax = plt.subplots(figsize=(7.5, 3.4), dpi=90)
+    sns.barplot(data=counts, y="label", x="claims", hue="label", palette=palette, legend=False, ax=ax,
+                edgecolor="#555555", linewidth=0.5)
     for i, v in enumerate(counts["claims"]):
         ax.text(v + 0.2, i, str(int(v)), va="center", fontsize=9)
     ax.set_title(title, fontsize=10)
@@ -93,11 +93,27 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
 
 
+def verdict_badge(verdict: str) -> str:
+    """An HTML badge for a verdict, coloured from the verdict vocabulary."""
+    v = vocab.verdicts().set_index("verdict").loc[verdict]
+    return (f'<span class="verdict" style="background:{v["colour"]};color:{v["text_colour"]}" '
+            f'title="{html.escape(v["description"])}">{html.escape(v["label"])}</span>')
+
+
+def grade_text(grade: str) -> str:
+    """``grade (b): The publisher's own document`` or an empty string."""
+    if not grade:
+        return ""
+    g = vocab.grades().set_index("grade").loc[grade]
+    return f"grade ({grade}): {g['label']}"
+
+
 def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame, topic: str,
                 relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> str:
-    """HTML list of one topic's claims: quote, verdict, recomputed/published figure, and what the
-    verdict rests on: evidence rows (with links), relations (with their formula and result) and
-    registered primary files (publisher, link, hash), when those tables are given."""
+    """HTML list of one topic's claims: quote, verdict, grade, published and reproduced (or bound)
+    figure, why the evidence is not independent when it is not, and what the verdict rests on:
+    evidence rows (with links and locators), relations (formula and result) and registered
+    primary files (publisher, link, hash). Each claim has the anchor ``#<claim_id>``."""
     cl = claims.set_index("claim_id")
     ev = evidence.set_index("evidence_id")
     rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()
@@ -105,16 +121,21 @@ def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
     parts = []
     for r in claims_check[claims_check["topic"] == topic].itertuples():
         c = cl.loc[r.claim_id]
-        rep = "" if pd.isna(r.reproduced_value) else f" · reproduced <b>{r.reproduced_value:,.6g}</b>"
-        diff = "" if pd.isna(r.difference) else f" (difference {r.difference:+,.6g})"
+        figure = ""
+        if not pd.isna(r.reproduced_value):
+            word = "proxy gives" if r.scope == "proxy" else "evidence gives"
+            figure = f" · {word} <b>{r.reproduced_value:,.6g}</b> (difference {r.difference:+,.6g})"
+        elif not pd.isna(r.bound_value):
+            way = "upper bound" if r.scope == "broader" else "lower bound"
+            figure = f" · {way} <b>{r.bound_value:,.6g}</b> (a different quantity)"
         items = []
         for eid in (r.evidence.split(";") if isinstance(r.evidence, str) and r.evidence else []):
             if eid in ev.index:
                 e = ev.loc[eid]
+                via = f", reported by {html.escape(e['reported_by'])}" if _text(e["reported_by"]) else ""
                 items.append(f"<li>{_link(e['url'], e['title'])} — {html.escape(e['publisher'])} "
-                             f"(<i>{html.escape(e['publisher_es'])}</i>), {html.escape(str(e['locator']))}: "
-                             f"{e['value']:,.6g} {html.escape(e['unit'])}, as of {html.escape(str(e['as_of']))} "
-                             f"[{html.escape(e['kind'])}]</li>")
+                             f"(<i>{html.escape(e['publisher_es'])}</i>){via}: “{html.escape(str(e['locator']))}” — "
+                             f"{e['value']:,.6g} {html.escape(e['unit'])}, as of {html.escape(_text(e['as_of']))}</li>")
             elif eid in rel.index:
                 x = rel.loc[eid]
                 items.append(f"<li>relation <code>{html.escape(eid)}</code> ({html.escape(x['kind'])}): "
@@ -127,11 +148,37 @@ def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
                              f"sha256 {html.escape(f['sha256'][:12])}…, retrieved {html.escape(str(f['retrieved']))}</li>")
             else:
                 items.append(f"<li>{html.escape(eid)}</li>")
+        grade = grade_text(_text(r.grade))
+        why = _text(r.why_not_independent)
         parts.append(
-            f'<div class="claim"><p class="quote">“{html.escape(c["quote"])}”</p>'
-            f'<p><span class="verdict v-{r.verdict}">{r.verdict}</span> <code>{r.claim_id}</code> · '
-            f'published <b>{r.published_value:,.6g}</b> {html.escape(r.unit)} ({html.escape(r.qualifier)}){rep}{diff}</p>'
-            f'<p class="small">{html.escape(" ".join(t for t in (_text(r.method), _text(r.reason)) if t))}</p>'
+            f'<div class="claim" id="{html.escape(r.claim_id)}"><p class="quote">“{html.escape(c["quote"])}”</p>'
+            f'<p>{verdict_badge(r.verdict)} <code>{html.escape(r.claim_id)}</code> · '
+            f'published <b>{r.published_value:,.6g}</b> {html.escape(r.unit)} ({html.escape(r.qualifier)}){figure}</p>'
+            + (f'<p class="small">Evidence {html.escape(grade)}'
+               + (f" — not independent: {html.escape(why)}" if why else "") + "</p>" if grade else "")
+            + f'<p class="small">{html.escape(" ".join(t for t in (_text(r.method) + (":" if _text(r.method) else ""), _text(r.reason)) if t))}</p>'
             f'<p class="small">Source cited by the memo: {html.escape(_text(c["source_cited"]) or "none given")}</p>'
             + (f"<ul class='small'>{''.join(items)}</ul>" if items else "") + "</div>")
     return "\n".join(parts) if parts else "<p>No claims on this topic.</p>"
+
+
+def summary_html(summary: pd.DataFrame) -> str:
+    """The verdict summary as an HTML table led by the share of independent checks.
+
+    Rows: each document (memo id and title) and all documents; columns: claims, claims
+    checked against independent evidence of the same quantity (count and percent), then one
+    column per verdict in the vocabulary's order, headed by its label.
+    """
+    v = vocab.verdicts()
+    titles = vocab.memos().set_index("document")["title"]
+    head = ["Document", "Claims", "Independent checks", "% independent"] + v["label"].tolist()
+    rows = []
+    for _, r in summary.iterrows():
+        doc = r["document"]
+        name = (f"{html.escape(r['memo'])}<br><span class='small'>{html.escape(titles.get(doc, ''))}</span>"
+                if doc in titles.index else f"<b>{html.escape(r['memo'])}</b>")
+        cells = [name, f"{int(r['claims']):,}", f"{int(r['independent']):,}", f"<b>{float(r['independent_pct']):.1f}%</b>"]
+        cells += [f"{int(r[n]):,}" for n in v["verdict"]]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return ("<table class='summary'><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")

@@ -15,9 +15,11 @@ import pandera.pandas as pa
 
 UNITS = ["count", "percent", "rank", "usd", "years", "months", "days", "ratio", "score"]
 QUALIFIERS = ["exact", "at least", "more than", "about", "only", "nearly", "at most"]
-TOPICS = ["torture", "disappearance", "impunity", "defenders_journalists", "military", "institutions"]
-KINDS = ["sum", "share", "ratio", "bound", "same", "monotone", "repeat"]
-EVIDENCE_KINDS = ["official", "secondary"]
+def relation_kinds() -> list[str]:
+    """Relation kinds of ``data/raw/vocabulary/relation_kinds.csv``."""
+    from . import vocab
+
+    return vocab.relation_kinds()["kind"].tolist()
 
 _PERIOD = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?$")
 
@@ -60,6 +62,12 @@ def _period_order(df: pd.DataFrame) -> pd.Series:
     return pd.Series(ok, index=df.index)
 
 
+def _topics() -> list[str]:
+    from . import vocab
+
+    return vocab.topics()
+
+
 def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSchema:
     """Schema of ``data/raw/claims.csv`` given the known seed documents and indicator names."""
     text = pa.Column(str, nullable=False)
@@ -75,11 +83,14 @@ def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSc
             "unit": pa.Column(str, checks=pa.Check.isin(UNITS)),
             "qualifier": pa.Column(str, checks=pa.Check.isin(QUALIFIERS)),
             "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
-            "topic": pa.Column(str, checks=pa.Check.isin(TOPICS)),
+            "topic": pa.Column(str, checks=pa.Check.isin(_topics())),
             "period_start": opt,
             "period_end": opt,
             "as_of": opt,
+            "population": pa.Column(str, checks=pa.Check(lambda s: s.str.strip() != "", name="not_empty")),
+            "geography": pa.Column(str, checks=pa.Check(lambda s: s.str.strip() != "", name="not_empty")),
             "source_cited": pa.Column(str, nullable=True),
+            "would_settle": pa.Column(str, nullable=True),
         },
         checks=[
             pa.Check(_period_order, name="period_end_not_before_period_start"),
@@ -102,7 +113,7 @@ def relations_schema(claim_ids: list[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "relation_id": pa.Column(str, unique=True),
-            "kind": pa.Column(str, checks=pa.Check.isin(KINDS)),
+            "kind": pa.Column(str, checks=pa.Check.isin(relation_kinds())),
             "lhs": pa.Column(str, checks=pa.Check(ids_known, element_wise=False, name="claim_ids_known")),
             "rhs": pa.Column(str, nullable=True, checks=pa.Check(ids_known, element_wise=False, name="claim_ids_known")),
             "description": pa.Column(str),
@@ -111,32 +122,52 @@ def relations_schema(claim_ids: list[str]) -> pa.DataFrameSchema:
     )
 
 
-def evidence_schema(indicators: list[str], claim_ids: list[str]) -> pa.DataFrameSchema:
-    """Schema of the evidence table ``data/raw/evidence/*.csv``."""
+def _bare_domain(url: str) -> bool:
+    """True when a URL names only a site (no path beyond ``/`` and no query): a home page."""
+    from urllib.parse import urlparse
+
+    u = urlparse(str(url))
+    return u.path.strip("/") == "" and not u.query
+
+
+def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: list[str]) -> pa.DataFrameSchema:
+    """Schema of the evidence table ``data/raw/evidence/*.csv``.
+
+    Publisher and reporter are ids of ``data/raw/vocabulary/organisations.csv``; the URL must
+    lead to a page (a bare domain is refused); ``population`` and ``geography`` say what the
+    figure measures and may not be empty; ``scope`` says how it relates to the claim's
+    quantity (empty means the same quantity; checked against the columns by
+    :func:`mxrights.verdicts.evidence_scope`).
+    """
     opt = pa.Column(str, nullable=True, checks=pa.Check(_is_period, name="period_format"))
+    org = pa.Check.isin(organisations, name="organisation_known (add it to data/raw/vocabulary/organisations.csv)")
+    text = pa.Column(str, nullable=False, checks=pa.Check(lambda s: s.str.strip() != "", name="not_empty"))
     return pa.DataFrameSchema(
         {
             "evidence_id": pa.Column(str, unique=True),
             "source_id": pa.Column(str),
-            "publisher": pa.Column(str),
-            "publisher_es": pa.Column(str),
-            "title": pa.Column(str),
+            "publisher_id": pa.Column(str, checks=org),
+            "reported_by_id": pa.Column(str, nullable=True, checks=org),
+            "title": text,
             "year": pa.Column(int, coerce=True, checks=pa.Check.in_range(1990, 2030)),
-            "url": pa.Column(str, checks=pa.Check.str_startswith("http")),
-            "locator": pa.Column(str),
+            "url": pa.Column(str, checks=[pa.Check.str_startswith("http"),
+                                          pa.Check(lambda s: ~s.map(_bare_domain), name="url_is_a_page_not_a_bare_domain")]),
+            "locator": text,
             "retrieved": pa.Column(str, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
-            "kind": pa.Column(str, checks=pa.Check.isin(EVIDENCE_KINDS)),
             "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
             "claim_id": pa.Column(str, nullable=True, checks=pa.Check(
                 lambda s: s.map(lambda v: v is None or (isinstance(v, float) and pd.isna(v))
                                 or all(x in claim_ids for x in str(v).split(";"))), name="claim_id_known")),
-            "combine": pa.Column(str, nullable=True, checks=pa.Check.isin(["sum", "complement", "part"])),
-            "sample_size": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.gt(0)),
+            "scope": pa.Column(str, nullable=True, checks=pa.Check.isin(["same", "narrower", "broader", "part"])),
+            "population": text,
+            "geography": text,
             "period_start": opt,
             "period_end": opt,
             "as_of": opt,
             "value": pa.Column(float, coerce=True, checks=pa.Check.ge(0)),
             "unit": pa.Column(str, checks=pa.Check.isin(UNITS)),
+            "combine": pa.Column(str, nullable=True, checks=pa.Check.isin(["sum", "complement"])),
+            "sample_size": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.gt(0)),
             "notes": pa.Column(str, nullable=True),
         },
         checks=[pa.Check(lambda d: ~((d["unit"] == "percent") & (d["value"] > 100)), name="percent_at_most_100")],

@@ -24,8 +24,7 @@ th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical
 .small{font-size:.85rem;color:#444} .quote{font-style:italic;margin-bottom:.2rem}
 .claim{border-left:3px solid #ccc;padding-left:.7rem;margin:1rem 0}
 .verdict{font-family:Helvetica,Arial,sans-serif;font-size:.8rem;padding:.1rem .4rem;border-radius:.3rem;background:#eee}
-.v-recomputed{background:#1b7837;color:#fff}.v-sourced{background:#5aae61;color:#fff}.v-consistent{background:#a6dba0}
-.v-contradicted{background:#c2a5cf}.v-unverifiable{background:#bababa}
+.summary td:nth-child(n+2),.summary th:nth-child(n+2){text-align:right} .table-wrap{overflow-x:auto}
 nav{font-family:Helvetica,Arial,sans-serif;font-size:.9rem;margin-bottom:1rem} img{max-width:100%}
 .jp-InputArea,.jp-InputPrompt,.jp-OutputPrompt{display:none} pre{white-space:pre-wrap;font-size:.8rem}
 figcaption{font-size:.8rem;color:#555} .anchor-link{display:none}
@@ -92,17 +91,23 @@ def render_index(out_dir: Path, pages: list[tuple[str, str, str]]) -> Path:
     links = {"memo": [], "comparison": [], "summary": []}
     for kind, fname, title in pages:
         links[kind].append(f'<li><a href="{html.escape(fname)}">{html.escape(title)}</a></li>')
-    pct = summary.loc[summary["document"] == "all documents", "checked_pct"].iloc[0]
+    total = summary.set_index("document").loc["all documents"]
+    per_doc = "; ".join(f"{r.memo} {r.independent_pct:.1f}%" for r in summary.itertuples() if r.document != "all documents")
     body = f"""
 <h1>mxrights — checking the numbers in human-rights memos on Mexico</h1>
+<p class="lead"><b>{total['independent_pct']:.1f}%</b> of the {int(total['claims'])} claims
+({int(total['independent'])}) were checked against evidence that is independent of the document's authors
+and measures the same quantity, whether it agreed or not. By document: {html.escape(per_doc)}.
+Bounds, the documents' own arithmetic, proxies and sources written or reported by a document's authors
+are shown with every claim but never counted as checks.</p>
 <p>Every statistic in five civil-society and institutional documents on Mexico (2014–2020) is in a
-ledger with its exact quote; each gets a verdict computed from registered primary data, official
-figures transcribed with their source, or the memos' own arithmetic. {pct:.1f}% of the claims have a
-verdict other than <i>unverifiable</i>.</p>
-<figure><img alt="Bar chart of claims by verdict" src="data:image/png;base64,{chart}">
+ledger with its exact quote; each gets a verdict and an evidence grade computed at run time from
+registered primary data, figures transcribed with their source and locator, or the documents' own
+arithmetic.</p>
+<figure><img alt="Bar chart of the claims of all documents by verdict: {html.escape(', '.join(f'{k} {v}' for k, v in check['verdict'].value_counts().items()))}" src="data:image/png;base64,{chart}">
 <figcaption>Claims by verdict. Sources: data/processed/claims_check.csv, built from data/raw/claims.csv,
 data/raw/evidence/ and the registered primary files below.</figcaption></figure>
-<h2>Verdicts by document</h2>{summary.to_html(index=False, border=0)}
+<h2>Verdicts by document</h2><div class="table-wrap">{report.summary_html(summary)}</div>
 <h2>Memo pages</h2><ul>{''.join(links['memo'])}</ul>
 <h2>Annual comparisons</h2><ul>{''.join(links['summary'] + links['comparison'])}</ul>
 <h2>Data registry</h2><p class="small">Every input file with its publisher, sha256 and retrieval date

@@ -62,13 +62,20 @@ def write(tables: dict[str, pd.DataFrame], outdir: Path | None = None) -> list[P
 
 
 def readme_block(summary: pd.DataFrame) -> str:
-    """The README's verdict table (Markdown) built from the verdict summary."""
-    cols = ["memo", "document", "claims", "recomputed", "sourced", "consistent", "contradicted", "unverifiable",
-            "checked_pct"]
-    lines = ["| " + " | ".join(c.replace("checked_pct", "% not unverifiable") for c in cols) + " |",
-             "|" + "---|" * len(cols)]
-    for r in summary[cols].itertuples(index=False):
-        cells = [str(r[0]), str(r[1])] + [str(int(v)) for v in r[2:-1]] + [f"{float(r[-1]):.1f}"]
+    """The README's verdict table (Markdown) built from the verdict summary.
+
+    It leads with the share of claims checked against independent evidence of the same
+    quantity (``independent_pct``); the verdict columns follow in the vocabulary's order.
+    """
+    from . import vocab
+
+    v = vocab.verdicts().set_index("verdict")
+    names = [n for n in vocab.verdict_names() if n in summary.columns]
+    head = ["memo", "document", "claims", "independent checks", "% independent"] + [v.loc[n, "label"] for n in names]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for _, r in summary.iterrows():
+        cells = [str(r["memo"]), str(r["document"]), str(int(r["claims"])), str(int(r["independent"])),
+                 f"**{float(r['independent_pct']):.1f}**"] + [str(int(r[n])) for n in names]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -24,7 +24,8 @@ WORD_NUMBERS = {
     "no": 0, "zero": 0, "one": 1, "a": 1, "first": 1, "two": 2, "three": 3, "four": 4, "fourth": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12, "dozen": 12, "a dozen": 12, "half": 50, "nearly half": 50,
-    "not a single": 0, "a month": 1,
+    "not a single": 0, "a month": 1, "none": 0, "both": 2, "only": 1,
+    "all": 100,  # "all accepted", "all released": as a share, 100 percent
     "tens of thousands": 20000,
 }
 
@@ -153,6 +154,8 @@ def parse_printed_number(printed: str) -> float:
     s = re.sub(r"\s*(%|percent|per cent)$", "", s)
     if s in WORD_NUMBERS:
         return float(WORD_NUMBERS[s])
+    if re.fullmatch(r"not(\s+\w+){0,3}\s+any", s):  # "not yet been any", "not taken any"
+        return 0.0
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", s):
         return float(s.replace(",", ""))
     raise ValueError(f"cannot read {printed!r} as a number")

@@ -1,43 +1,72 @@
-"""The rules that give every claim its verdict.
+"""The rules that give every claim its verdict, its evidence grade and its independence.
 
-Order of precedence (the first rule that applies wins):
+Every piece of evidence that bears on a claim becomes a :class:`Comparison` with three
+properties computed from data, never typed by hand:
 
-1. ``recomputed`` — a recomputation from registered primary data (:mod:`mxrights.indicators`)
-   falls inside the claim's range (:func:`mxrights.claims.interval`), widened by the
-   recomputation's tolerance for proxy data.
-2. ``sourced`` — an evidence row (or rows that add up) falls inside the claim's range.
-   (Evidence marked ``combine=part`` is only a component of the claimed quantity: it can show a
-   claim too small — ``contradicted`` — but never confirm it; otherwise the claim stays
-   ``unverifiable`` with the component in the reason.)
-3. ``contradicted`` — primary data or evidence exist and fall outside it; the relative
-   difference and the likely reason (the evidence's notes: date, definition, denominator)
-   are given.
-4. ``consistent`` — the claim takes part in a relation of the memos' own arithmetic that
-   passes (a sum, a bound, the same figure across memos, a cumulative series that does not fall).
-5. ``unverifiable`` — none of the above; ``reason`` says what would settle it.
+* **grade** — (a) recomputed from registered primary data; (b) read in the producing body's
+  own document; (c) a third party's report of that body's figure; (d) not independent: the
+  producing body or whoever reported the figure is an author, co-signer or commissioner of
+  the document checked (``data/raw/document_parties.csv``); (e) the document's own arithmetic.
+* **scope** — whether the evidence measures the claim's quantity: the evidence row's
+  indicator, population, geography and period (or as-of date) are compared with the
+  claim's (:func:`differences`). Equal in every column: ``same``. Otherwise the row must say
+  which way it differs (``narrower``: a lower bound; ``broader``: an upper bound; ``part``: a
+  component), and a row that claims ``same`` while its columns differ is refused. Primary
+  data are ``same`` or a stated ``proxy`` (``data/raw/recomputations.csv``).
+* **agreement** — for the same quantity, whether the figure lies in the range the claim's
+  words and rounding admit (:func:`mxrights.claims.interval`; a proxy's tolerance widens it);
+  for a bound, whether the claim can respect it.
+
+The verdict is then the first verdict of ``data/raw/vocabulary/verdicts.csv`` (in
+precedence order) whose columns ``grades``, ``scopes`` and ``agreement`` match one of the
+claim's comparisons; with none, the fallback verdict, whose reason is the claim's own
+``would_settle`` text. Bound relations (``lifts = false`` in ``relation_kinds.csv``) never
+lift a claim: they are mentioned in the reason only.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import claims as claims_mod
 from . import evidence as ev_mod
+from . import schemas, vocab
 from .indicators import Recomputation
 
-VERDICTS = ["recomputed", "sourced", "consistent", "contradicted", "unverifiable"]
+_GRADE_ORDER = {g: i for i, g in enumerate("abcde")}
 
-#: What would settle each unverifiable topic (shown in the verdict's reason).
-SETTLE = {
-    "torture": "the cited official statistic (PGR/FGR torture unit, CJF sentencing data, INEGI ENPOL tabulations) for the same period",
-    "disappearance": "the cited register or prosecutor statistic (RNPED/RNPDNO extract, FEVD/FEBPD report) at the memo's date",
-    "impunity": "the Global Impunity Index country table for the edition cited",
-    "defenders_journalists": "a public case list (Protection Mechanism statistics, ARTICLE 19 or Red TDT annual counts)",
-    "military": "court or CNDH records of the case, or SEDENA/PGR transparency answers",
-    "institutions": "the institution's own report for the period",
-}
+
+@dataclass(frozen=True)
+class Comparison:
+    """One piece of evidence set against one claim.
+
+    Attributes:
+        source: ``recomputation``, ``evidence`` or ``relation``.
+        ids: evidence ids, relation id or registry names (``;``-joined).
+        files: where they live (``evidence/evidence.csv``, ``claim_relations.csv``, ``registry:NAME``).
+        grade: ``a``–``e`` (see the module docstring).
+        scope: ``same``, ``narrower``, ``broader``, ``part``, ``proxy`` or ``arithmetic``.
+        value: the figure compared (claim's unit), or None for arithmetic.
+        agrees: True when compatible with the claim (see the module docstring).
+        method: how the figure was formed, in words.
+        reason: why it agrees or not, with the numbers.
+        why_not_independent: for grade (d), who is the document's party and how.
+    """
+
+    source: str
+    ids: str
+    files: str
+    grade: str
+    scope: str
+    value: float | None
+    agrees: bool
+    method: str
+    reason: str
+    why_not_independent: str = ""
+    as_of: str = field(default="", compare=False)
 
 
 def agrees(value: float, claim: pd.Series, tolerance: float = 0.0) -> bool:
@@ -48,90 +77,254 @@ def agrees(value: float, claim: pd.Series, tolerance: float = 0.0) -> bool:
     return lo <= value <= hi
 
 
-def _diff(value: float, published: float) -> tuple[float, float | None]:
+def _fmt(v: float) -> str:
+    return f"{v:,.6g}"
+
+
+def _range(claim: pd.Series) -> str:
+    lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
+    return f"[{_fmt(lo)}, {'∞' if not math.isfinite(hi) else _fmt(hi)}]"
+
+
+def _diff_text(value: float, published: float) -> str:
     d = value - published
-    return d, (d / published if published else None)
+    rel = f", {d / published:+.1%}" if published else ""
+    return f"difference {d:+,.6g}{rel}"
 
 
-def judge(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: pd.DataFrame,
-          relation_status: list[tuple[str, str]]) -> dict:
-    """Apply the rules to one claim.
+# --- grade -------------------------------------------------------------------------------
+
+def evidence_grade(row: pd.Series, parties: set[str], document: str = "") -> tuple[str, str]:
+    """Grade of one evidence row for a document whose parties (org ids) are ``parties``.
+
+    Returns:
+        ``(grade, why_not_independent)``: ``d`` with the reason when the publisher or the
+        reporter is a party of the document; else ``b`` when read in the publisher's own
+        document (no ``reported_by_id``, or the publisher reported it) and ``c`` otherwise.
+    """
+    orgs = vocab.organisations().set_index("org_id")
+    pub, rep = row["publisher_id"], row.get("reported_by_id") or ""
+    roles = vocab.document_parties()
+    for who, what in ((pub, "published"), (rep, "reported")):
+        if who and who in parties:
+            role = roles.loc[(roles["org_id"] == who) & (roles["document"] == document), "role"]
+            role_txt = role.iloc[0] if len(role) else "party"
+            return "d", f"{what} by {orgs.loc[who, 'name_en']}, {role_txt} of this document"
+    return ("b", "") if not rep or rep == pub else ("c", "")
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+def _within(claim_value: str | None, evidence_value: str | None, end: bool) -> bool:
+    """True when an evidence date falls in the unit (day, month or year) the claim writes.
+
+    An unwritten claim bound admits anything; a claim bound the evidence does not state
+    does not match.
+    """
+    if not claim_value:
+        return True
+    if not evidence_value:
+        return False
+    lo, hi = schemas.period_bound(claim_value), schemas.period_bound(claim_value, end=True)
+    return lo <= schemas.period_bound(evidence_value, end=end) <= hi
+
+
+def _overlap(a: str, b: str) -> bool:
+    a0, a1 = schemas.period_bound(a), schemas.period_bound(a, end=True)
+    b0, b1 = schemas.period_bound(b), schemas.period_bound(b, end=True)
+    return a0 <= b1 and b0 <= a1
+
+
+def differences(claim: pd.Series, row: pd.Series, measure: str | None = None) -> list[str]:
+    """How an evidence row's quantity differs from the claim's, column by column.
+
+    Compared: ``indicator``, ``population`` and ``geography`` (equal text), then time, by the
+    indicator's ``measure`` in ``indicators.csv``: a ``flow`` (a count over a period) must
+    cover the claim's period, each end falling in the day, month or year the claim writes;
+    a ``stock`` (a total at a date) must be dated as the claim (``as_of`` overlapping at the
+    precision written); an ``attribute`` of a case (an age, a sentence) is not compared in
+    time. An empty list means the same quantity.
+    """
+    out = []
+    for col in ("indicator", "population", "geography"):
+        a, b = str(claim.get(col) or ""), str(row.get(col) or "")
+        if a != b:
+            out.append(f"{col}: evidence '{b}', claim '{a}'")
+    if measure is None:
+        ind = vocab.indicators().set_index("indicator")
+        measure = ind.loc[claim["indicator"], "measure"] if claim["indicator"] in ind.index else "flow"
+    if measure == "flow" and (claim.get("period_start") or claim.get("period_end")):
+        if not (_within(claim.get("period_start"), row.get("period_start"), False)
+                and _within(claim.get("period_end"), row.get("period_end"), True)):
+            out.append(f"period: evidence {row.get('period_start') or '…'} to {row.get('period_end') or '…'}, "
+                       f"claim {claim.get('period_start') or '…'} to {claim.get('period_end') or '…'}")
+    elif measure in ("flow", "stock") and claim.get("as_of"):
+        if not row.get("as_of") or not _overlap(claim["as_of"], row["as_of"]):
+            out.append(f"as of: evidence {row.get('as_of') or '…'}, claim {claim['as_of']}")
+    return out
+
+
+def evidence_scope(claim: pd.Series, row: pd.Series, where: str = "data/raw/evidence") -> tuple[str, list[str]]:
+    """The scope of an evidence row for a claim, checked against the columns.
+
+    Raises:
+        mxrights.schemas.TableError: the row says ``same`` (or nothing) while its columns
+            differ from the claim's, or says ``narrower``/``broader`` while they are equal.
+    """
+    diff = differences(claim, row)
+    declared = row.get("scope") or "same"
+    if "evidence_row" in row.index:
+        where = f"{where}, row {row['evidence_row']}"
+    if declared == "same" and diff:
+        raise schemas.TableError(
+            f"{where}, column scope (evidence_id={row['evidence_id']}, claim {claim['claim_id']}): the row measures "
+            f"a different quantity ({'; '.join(diff)}); write narrower, broader or part in scope, or fix the columns")
+    if declared in ("narrower", "broader") and not diff:
+        raise schemas.TableError(
+            f"{where}, column scope (evidence_id={row['evidence_id']}, claim {claim['claim_id']}): scope says "
+            f"{declared} but indicator, population, geography and period equal the claim's; say how it differs")
+    return declared, diff
+
+
+def bound_agrees(scope: str, value: float, claim: pd.Series) -> tuple[bool, str]:
+    """Whether a bound from a narrower/part (lower) or broader (upper) quantity admits the claim."""
+    lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
+    if scope in ("narrower", "part"):
+        ok = hi >= value
+        return ok, (f"{_fmt(value)} counts only part of the claim's quantity, so the true figure is at least "
+                    f"{_fmt(value)}; the claim's range {_range(claim)} " + ("reaches it" if ok else "lies below it: the claim is too small"))
+    ok = lo <= value
+    return ok, (f"{_fmt(value)} counts a broader quantity, so the claim's figure is at most {_fmt(value)}; "
+                f"the claim's range {_range(claim)} " + ("respects it" if ok else "exceeds it: the claim is too large"))
+
+
+# --- comparisons -------------------------------------------------------------------------------
+
+def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: pd.DataFrame,
+                relations: list[tuple[str, str, str, str]], parties: set[str]) -> tuple[list[Comparison], list[str]]:
+    """Every comparison that bears on one claim, and notes that bear on it without deciding.
 
     Args:
         claim: a ledger row.
-        recomputation: the primary-data recomputation for it, or None.
-        evidence_rows: evidence rows that bear on it (may be empty).
-        relation_status: ``(relation_id, status)`` for each relation it takes part in.
-
-    Returns:
-        A dict with ``verdict, reproduced_value, difference, relative_difference, method,
-        evidence, evidence_file, reason``.
+        recomputation: its primary-data recomputation, or None.
+        evidence_rows: evidence rows naming it (may be empty).
+        relations: ``(relation_id, kind, status, formula)`` for each relation it takes part in.
+        parties: org ids of the document's authors, co-signers and commissioners.
     """
     pub = float(claim["value"])
-    out = {"reproduced_value": None, "difference": None, "relative_difference": None,
-           "method": "", "evidence": "", "evidence_file": "", "reason": ""}
-    mismatch = None
+    out: list[Comparison] = []
+    notes: list[str] = []
     if recomputation is not None:
-        d, r = _diff(recomputation.value, pub)
-        base = {"reproduced_value": recomputation.value, "difference": d, "relative_difference": r,
-                "method": recomputation.method, "evidence": recomputation.sources,
-                "evidence_file": f"registry:{recomputation.sources}"}
-        if agrees(recomputation.value, claim, recomputation.tolerance):
-            return {**out, **base, "verdict": "recomputed",
-                    "reason": f"within the claim's range (tolerance {recomputation.tolerance:.0%} for proxy data)"}
-        mismatch = {**base, "reason": f"recomputed {recomputation.value:g} is outside the claim's range: "
-                                      f"{recomputation.method}"}
-    parts = evidence_rows[evidence_rows["combine"] == "part"] if len(evidence_rows) else evidence_rows
-    if len(parts) and len(parts) == len(evidence_rows):
-        # only a published component of the claimed quantity: it can bound the claim, not confirm it
-        val = float(parts["value"].max())
-        notes = "; ".join(n for n in parts["notes"].fillna("") if n)
-        lo, _ = claims_mod.interval(pub, claim["qualifier"], claim["printed"])
-        base = {"reproduced_value": val, "difference": val - pub, "relative_difference": (val - pub) / pub if pub else None,
-                "method": f"published component only: {val:g} ({';'.join(parts['evidence_id'])})",
-                "evidence": ";".join(parts["evidence_id"]), "evidence_file": ";".join(sorted(set(parts["evidence_file"])))}
-        if val > pub:
-            return {**out, **base, "verdict": "contradicted", "reason": f"a component ({val:g}) already exceeds the claim; {notes}"}
-        return {**out, **base, "verdict": "unverifiable",
-                "reason": f"the published component ({val:g}) does not exceed the claim but cannot confirm it; {notes}"}
+        r = recomputation
+        ok = agrees(r.value, claim, r.tolerance if r.scope == "proxy" else 0.0)
+        if r.scope == "proxy":
+            why = (f"proxy gives {_fmt(r.value)} ({_diff_text(r.value, pub)}); "
+                   + (f"within the proxy's stated tolerance of {r.tolerance:.0%}, so only approximately reproduced"
+                      if ok else f"outside the proxy's tolerance of {r.tolerance:.0%}: a proxy miss is not a contradiction"))
+        else:
+            why = f"recomputed {_fmt(r.value)} ({_diff_text(r.value, pub)}); claim's range {_range(claim)}"
+        out.append(Comparison("recomputation", r.sources, f"registry:{r.sources}", "a", r.scope, r.value, ok,
+                              r.method, why))
     if len(evidence_rows):
-        val, how = ev_mod.combined_value(evidence_rows)
-        d, r = _diff(val, pub)
-        base = {"reproduced_value": val, "difference": d, "relative_difference": r,
-                "method": f"official figure as published: {how}",
-                "evidence": ";".join(evidence_rows["evidence_id"]),
-                "evidence_file": ";".join(sorted(set(evidence_rows["evidence_file"])))}
-        if agrees(val, claim):
-            extra = f"; primary-data proxy differs: {mismatch['reason']}" if mismatch else ""
-            return {**out, **base, "verdict": "sourced", "reason": "matches the published figure within the memo's rounding" + extra}
-        notes = "; ".join(n for n in evidence_rows["notes"].fillna("") if n)
-        mismatch = {**base, "reason": f"published figure {val:g} differs by {d:+g}"
-                                      + (f" ({r:+.1%})" if r is not None else "") + (f"; {notes}" if notes else "")}
-    if mismatch is not None:
-        return {**out, **mismatch, "verdict": "contradicted"}
-    passing = [rid for rid, st in relation_status if st == "pass"]
-    failing = [rid for rid, st in relation_status if st == "fail"]
-    if failing:
-        return {**out, "verdict": "contradicted", "method": "memo arithmetic", "evidence": ";".join(failing),
-                "evidence_file": "claim_relations.csv", "reason": "fails relation(s) " + ", ".join(failing)}
-    if passing:
-        kinds = {rid.rsplit("-", 1)[-1] for rid in passing}
-        weak = " (bounds only: the claim does not contradict a related claim)" if kinds <= {"bound"} else ""
-        return {**out, "verdict": "consistent", "method": "memo arithmetic (claim_relations.csv)" + weak,
-                "evidence": ";".join(passing), "evidence_file": "claim_relations.csv",
-                "reason": "adds up / agrees with: " + ", ".join(passing)}
-    return {**out, "verdict": "unverifiable",
-            "reason": "no registered data or transcribed figure; would be settled by " + SETTLE.get(claim["topic"], "the cited source")}
+        graded = []
+        for _, row in evidence_rows.iterrows():
+            scope, diff = evidence_scope(claim, row, f"data/raw/{row['evidence_file']}")
+            grade, why_d = evidence_grade(row, parties, claim["document"])
+            graded.append((row, scope, diff, grade, why_d))
+        same = [g for g in graded if g[1] == "same"]
+        for grade in sorted({g[3] for g in same}):
+            rows = pd.DataFrame([g[0] for g in same if g[3] == grade])
+            val, how = ev_mod.combined_value(rows)
+            ok = agrees(val, claim)
+            why_d = "; ".join(sorted({g[4] for g in same if g[3] == grade and g[4]}))
+            notes_txt = "; ".join(n for n in rows["notes"].fillna("") if n)
+            reason = (f"{_fmt(val)} ({_diff_text(val, pub)}) lies in the claim's range {_range(claim)}" if ok else
+                      f"{_fmt(val)} ({_diff_text(val, pub)}) lies outside the claim's range {_range(claim)}")
+            if notes_txt:
+                reason += f"; {notes_txt}"
+            out.append(Comparison("evidence", ";".join(rows["evidence_id"]), ";".join(sorted(set(rows["evidence_file"]))),
+                                  grade, "same", val, ok, f"published figure: {how}", reason, why_d,
+                                  str(rows["as_of"].max() or "")))
+        for row, scope, diff, grade, why_d in graded:
+            if scope == "same":
+                continue
+            val = float(row["value"])
+            ok, why = bound_agrees(scope, val, claim)
+            detail = f" (differs in {'; '.join(diff)})" if diff else " (one component of the claimed total)"
+            out.append(Comparison("evidence", row["evidence_id"], row["evidence_file"], grade, scope, val, ok,
+                                  f"{scope} quantity{detail}: {_fmt(val)} ({row['evidence_id']})",
+                                  why + (f"; {row['notes']}" if row.get("notes") else ""), why_d, str(row.get("as_of") or "")))
+    kinds = vocab.relation_kinds().set_index("kind")
+    for rid, kind, status, formula in relations:
+        if not kinds.loc[kind, "tests"]:
+            continue
+        if kinds.loc[kind, "lifts"]:
+            out.append(Comparison("relation", rid, "claim_relations.csv", "e", "arithmetic", None, status == "pass",
+                                  f"document arithmetic ({kind})", f"{formula}: {status}"))
+        else:
+            notes.append(f"{kind} relation {rid} ({formula}: {status}) cannot fail for plausible values and is "
+                         "not counted as a check")
+    return out, notes
+
+
+def _pick(comps: list[Comparison]) -> tuple[pd.Series | None, Comparison | None]:
+    """The first verdict (in precedence order) one of whose rules a comparison meets."""
+    ordered = sorted(comps, key=lambda c: (_GRADE_ORDER[c.grade], c.as_of == "", ""), reverse=False)
+    for _, v in vocab.verdicts().iterrows():
+        if not v["grades"]:
+            continue
+        for c in ordered:
+            if c.grade in v["grades"] and c.scope in v["scopes"] and (
+                    v["agreement"] == "any" or (v["agreement"] == "agrees") == c.agrees):
+                return v, c
+    return None, None
+
+
+def judge(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: pd.DataFrame,
+          relations: list[tuple[str, str, str, str]], parties: set[str] | None = None) -> dict:
+    """Verdict, grade and independence of one claim (see the module docstring).
+
+    Returns:
+        A dict with ``verdict, grade, scope, independent_check, reproduced_value, bound_value,
+        difference, relative_difference, method, evidence, evidence_file, why_not_independent,
+        reason``.
+    """
+    parties = parties if parties is not None else vocab.parties_of(claim["document"])
+    comps, notes = comparisons(claim, recomputation, evidence_rows, relations, parties)
+    v, c = _pick(comps)
+    pub = float(claim["value"])
+    out = {"verdict": vocab.fallback_verdict(), "grade": "", "scope": "", "independent_check": False,
+           "reproduced_value": None, "bound_value": None, "difference": None, "relative_difference": None,
+           "method": "", "evidence": "", "evidence_file": "", "why_not_independent": "", "reason": ""}
+    others = [x for x in comps if x is not c]
+    if c is None:
+        settle = str(claim.get("would_settle") or "").strip()
+        out["reason"] = "no independent evidence, proxy or arithmetic bears on this claim" + (
+            f"; would be settled by {settle}" if settle else "")
+    else:
+        out.update({"verdict": v["verdict"], "grade": c.grade, "scope": c.scope, "method": c.method,
+                    "evidence": c.ids, "evidence_file": c.files, "why_not_independent": c.why_not_independent,
+                    "reason": c.reason,
+                    "independent_check": c.grade in vocab.independent_grades() and c.scope == "same"})
+        if c.value is not None and c.scope in ("same", "proxy"):
+            d = c.value - pub
+            out.update({"reproduced_value": c.value, "difference": d, "relative_difference": d / pub if pub else None})
+        elif c.value is not None:
+            out["bound_value"] = c.value
+    extra = [f"also: {x.method} — {x.reason}" + (f" [{x.why_not_independent}]" if x.why_not_independent else "")
+             for x in others] + notes
+    if extra:
+        out["reason"] = "; ".join([out["reason"]] + extra)
+    return out
 
 
 def check_claims(claims: pd.DataFrame, relations_eval: pd.DataFrame, evidence: pd.DataFrame,
                  recomputations: dict[str, Recomputation]) -> pd.DataFrame:
-    """Verdict for every claim: the table written to ``data/processed/claims_check.csv``."""
-    rel_of: dict[str, list[tuple[str, str]]] = {}
+    """Verdict, grade and independence of every claim: ``data/processed/claims_check.csv``."""
+    rel_of: dict[str, list[tuple[str, str, str, str]]] = {}
     for r in relations_eval.itertuples(index=False):
-        if r.kind in ("sum", "bound", "same", "monotone"):
-            for cid in r.claims.split(";"):
-                rel_of.setdefault(cid, []).append((r.relation_id, r.status))
+        for cid in r.claims.split(";"):
+            rel_of.setdefault(cid, []).append((r.relation_id, r.kind, r.status, r.formula))
     rows = []
     for _, c in claims.iterrows():
         res = judge(c, recomputations.get(c["claim_id"]), ev_mod.for_claim(evidence, c["claim_id"]),
@@ -140,20 +333,23 @@ def check_claims(claims: pd.DataFrame, relations_eval: pd.DataFrame, evidence: p
                      "topic": c["topic"], "indicator": c["indicator"], "qualifier": c["qualifier"],
                      "unit": c["unit"], "published_value": float(c["value"]), **res})
     cols = ["claim_id", "document", "memo", "topic", "indicator", "qualifier", "unit", "published_value",
-            "reproduced_value", "difference", "relative_difference", "verdict", "method", "evidence",
-            "evidence_file", "reason"]
+            "verdict", "grade", "scope", "independent_check", "reproduced_value", "bound_value", "difference",
+            "relative_difference", "method", "evidence", "evidence_file", "why_not_independent", "reason"]
     return pd.DataFrame(rows)[cols]
 
 
 def verdict_counts(check: pd.DataFrame) -> pd.DataFrame:
-    """Claims per document and verdict, with the share not unverifiable (percent)."""
-    t = pd.crosstab(check["document"], check["verdict"]).reindex(columns=VERDICTS, fill_value=0)
-    t["claims"] = t[VERDICTS].sum(axis=1)
-    t["checked_pct"] = (100 * (t["claims"] - t["unverifiable"]) / t["claims"]).round(1)
-    total = t[VERDICTS + ["claims"]].sum()
-    total["checked_pct"] = round(100 * (total["claims"] - total["unverifiable"]) / total["claims"], 1)
+    """Claims per document and verdict, with ``independent_pct``: the share of claims (percent)
+    met by independent evidence (grades a–c) of the same quantity, whether it agreed or not."""
+    names = vocab.verdict_names()
+    t = pd.crosstab(check["document"], check["verdict"]).reindex(columns=names, fill_value=0)
+    t["claims"] = t[names].sum(axis=1)
+    t["independent"] = check.groupby("document")["independent_check"].sum().reindex(t.index).astype(int)
+    t["independent_pct"] = (100 * t["independent"] / t["claims"]).round(1)
+    total = t[names + ["claims", "independent"]].sum()
+    total["independent_pct"] = round(100 * total["independent"] / total["claims"], 1)
     t.loc["all documents"] = total
     t = t.reset_index()
     memo = check.drop_duplicates("document").set_index("document")["memo"]
     t.insert(1, "memo", t["document"].map(memo).fillna("all memos"))
-    return t
+    return t[["document", "memo", "claims", "independent", "independent_pct"] + names]

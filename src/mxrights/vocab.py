@@ -1,0 +1,214 @@
+"""The project's vocabulary, read from tables in ``data/raw`` (the one place that reads them).
+
+Knowledge about words lives in data, not in code. This module alone reads:
+
+* ``vocabulary/verdicts.csv`` — every verdict: precedence, label, colour, and the rule it
+  stands for as columns (which evidence grades and scopes qualify, and whether the
+  evidence must agree or disagree with the claim);
+* ``vocabulary/grades.csv`` — evidence grades (a)–(e) and whether each is independent;
+* ``vocabulary/relation_kinds.csv`` — kinds of arithmetic relation between claims, whether
+  each is a test and whether a passing test may lift a claim above *unverifiable*;
+* ``vocabulary/organisations.csv`` — every body that publishes, reports, authors or
+  co-signs, with its English and Spanish names;
+* ``document_parties.csv`` — who wrote or co-signed each checked document;
+* ``indicators.csv`` — indicators (topic, unit, English and Spanish labels);
+* ``memos.csv`` — the checked documents (memo id, title, author, date, audience, kind).
+
+Each table is read once per process and validated; a bad cell raises
+:class:`mxrights.schemas.TableError` naming file, row and column.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .schemas import TableError
+
+
+def vocabulary_dir() -> Path:
+    """The folder ``data/raw/vocabulary``."""
+    return paths.raw_dir() / "vocabulary"
+
+
+def _read(path: Path, required: list[str], key: str | None = None) -> pd.DataFrame:
+    """Read a small UTF-8 CSV as strings; refuse missing columns, empty or duplicate keys."""
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise TableError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise TableError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    except pd.errors.ParserError as exc:
+        raise TableError(f"{path}: not a well-formed CSV ({exc}); quote cells that contain commas") from None
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise TableError(f"{path}: missing column(s) {', '.join(missing)} (found: {', '.join(df.columns)})")
+    if key:
+        for i, v in enumerate(df[key]):
+            if not v.strip():
+                raise TableError(f"{path}, row {i + 2}, column {key}: empty")
+        dup = df[key].duplicated()
+        if dup.any():
+            i = int(dup.idxmax())
+            raise TableError(f"{path}, row {i + 2}, column {key}: duplicate value {df.loc[i, key]!r}")
+    return df
+
+
+def _registered(name: str) -> Path:
+    """The hash-checked path of a registered raw table."""
+    from . import registry
+
+    return registry.resolve(name)
+
+
+def _bool(df: pd.DataFrame, col: str, path: Path) -> pd.Series:
+    bad = ~df[col].isin(["true", "false"])
+    if bad.any():
+        i = int(bad.idxmax())
+        raise TableError(f"{path}, row {i + 2}, column {col}: {df.loc[i, col]!r} is not true or false")
+    return df[col] == "true"
+
+
+@lru_cache(maxsize=4)
+def grades(path: Path | None = None) -> pd.DataFrame:
+    """Evidence grades: ``grade, label, independent`` (bool), ``description``."""
+    path = path or _registered("grade_vocabulary")
+    df = _read(path, ["grade", "label", "independent", "description"], key="grade")
+    df["independent"] = _bool(df, "independent", path)
+    return df
+
+
+@lru_cache(maxsize=4)
+def verdicts(path: Path | None = None) -> pd.DataFrame:
+    """The verdict vocabulary in precedence order.
+
+    Columns: ``verdict, precedence`` (int, 1 = decided first), ``label``, ``grades`` and
+    ``scopes`` (lists: which evidence qualifies; both empty for the fallback verdict),
+    ``agreement`` (``agrees``, ``disagrees`` or ``any``), ``colour``, ``text_colour``,
+    ``description``.
+    """
+    path = path or _registered("verdict_vocabulary")
+    df = _read(path, ["verdict", "precedence", "label", "grades", "scopes", "agreement", "colour",
+                      "text_colour", "description"], key="verdict")
+    known_grades = set(grades()["grade"])
+    for i, r in df.iterrows():
+        for col, allowed in (("grades", known_grades), ("scopes", set(SCOPES))):
+            bad = [x for x in _split(r[col]) if x not in allowed]
+            if bad:
+                raise TableError(f"{path}, row {i + 2}, column {col}: unknown value(s) {bad}")
+        if r["agreement"] not in ("agrees", "disagrees", "any"):
+            raise TableError(f"{path}, row {i + 2}, column agreement: {r['agreement']!r} is not agrees, disagrees or any")
+    df["precedence"] = df["precedence"].astype(int)
+    df["grades"] = df["grades"].map(_split)
+    df["scopes"] = df["scopes"].map(_split)
+    fallback = df[df["grades"].map(len) == 0]
+    if len(fallback) != 1:
+        raise TableError(f"{path}: exactly one verdict (the fallback) must have empty grades; found {len(fallback)}")
+    return df.sort_values("precedence").reset_index(drop=True)
+
+
+#: How an evidence figure's quantity relates to the claim's (a fixed, closed set: the
+#: comparison rules in :mod:`mxrights.verdicts` compute these from columns).
+SCOPES = ["same", "narrower", "broader", "part", "proxy", "arithmetic"]
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in str(cell).split(";") if x.strip()]
+
+
+def verdict_names() -> list[str]:
+    """Verdict names in precedence order."""
+    return verdicts()["verdict"].tolist()
+
+
+def fallback_verdict() -> str:
+    """The verdict given when no evidence bears on a claim."""
+    v = verdicts()
+    return v.loc[v["grades"].map(len) == 0, "verdict"].iloc[0]
+
+
+def independent_grades() -> list[str]:
+    """Grades that count as independent of the document checked."""
+    g = grades()
+    return g.loc[g["independent"], "grade"].tolist()
+
+
+@lru_cache(maxsize=4)
+def relation_kinds(path: Path | None = None) -> pd.DataFrame:
+    """Relation kinds: ``kind, tests`` (bool), ``lifts`` (bool), ``description``."""
+    path = path or _registered("relation_kind_vocabulary")
+    df = _read(path, ["kind", "tests", "lifts", "description"], key="kind")
+    df["tests"] = _bool(df, "tests", path)
+    df["lifts"] = _bool(df, "lifts", path)
+    return df
+
+
+@lru_cache(maxsize=4)
+def organisations(path: Path | None = None) -> pd.DataFrame:
+    """Every body named by evidence or document parties: ``org_id, name_en, name_es, kind``."""
+    path = path or _registered("organisations")
+    df = _read(path, ["org_id", "name_en", "name_es", "kind"], key="org_id")
+    for col in ("name_en", "name_es", "kind"):
+        for i, v in enumerate(df[col]):
+            if not v.strip():
+                raise TableError(f"{path}, row {i + 2}, column {col}: empty (org_id={df.loc[i, 'org_id']})")
+    return df
+
+
+@lru_cache(maxsize=4)
+def document_parties(path: Path | None = None) -> pd.DataFrame:
+    """Authors and co-signers of each checked document: ``document, org_id, role, source_url, source_quote``.
+
+    Raises:
+        TableError: an ``org_id`` not in the organisations table, or an unknown role.
+    """
+    path = path or _registered("document_parties")
+    df = _read(path, ["document", "org_id", "role", "source_url", "source_quote"])
+    known = set(organisations()["org_id"])
+    for i, r in df.iterrows():
+        if r["org_id"] not in known:
+            raise TableError(f"{path}, row {i + 2}, column org_id: {r['org_id']!r} is not in "
+                             "data/raw/vocabulary/organisations.csv; add the organisation there first")
+        if r["role"] not in ("author", "cosigner", "commissioner"):
+            raise TableError(f"{path}, row {i + 2}, column role: {r['role']!r} is not author, cosigner or commissioner")
+    return df
+
+
+def parties_of(document: str) -> set[str]:
+    """Organisation ids that wrote, co-signed or commissioned ``document``."""
+    p = document_parties()
+    return set(p.loc[p["document"] == document, "org_id"])
+
+
+@lru_cache(maxsize=4)
+def indicators(path: Path | None = None) -> pd.DataFrame:
+    """The indicator vocabulary: ``indicator, topic, unit, label_en, label_es, measure``
+
+    ``measure`` is ``flow`` (a count over a period), ``stock`` (a total at a date) or
+    ``attribute`` (a property of one case: an age, a sentence length).
+    """
+    path = path or _registered("indicator_vocabulary")
+    return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure"], key="indicator")
+
+
+def topics() -> list[str]:
+    """Topics, in the order they first appear in the indicator vocabulary."""
+    return list(dict.fromkeys(indicators()["topic"]))
+
+
+@lru_cache(maxsize=4)
+def memos(path: Path | None = None) -> pd.DataFrame:
+    """The checked documents (``data/raw/memos.csv``)."""
+    path = path or _registered("memo_register")
+    return _read(path, ["document", "memo", "title", "author", "author_es", "published", "audience", "kind", "url"],
+                 key="document")
+
+
+def clear_cache() -> None:
+    """Forget every table read (tests that edit a table call this)."""
+    for f in (grades, verdicts, relation_kinds, organisations, document_parties, indicators, memos):
+        f.cache_clear()
