@@ -12,12 +12,37 @@ def ev():
 
 
 def test_every_evidence_row_has_a_traceable_source(ev):
-    assert len(ev) >= 60
     assert ev["url"].str.startswith("http").all()
-    assert ev["publisher_es"].str.len().gt(0).all()
-    assert set(ev["kind"]) <= {"official", "secondary"}
-    assert ev["retrieved"].eq("2026-11-23").all()
+    assert ev["publisher"].str.len().gt(0).all() and ev["publisher_es"].str.len().gt(0).all()
+    assert ev["locator"].str.len().gt(0).all() and ev["population"].str.len().gt(0).all()
+    assert ev["retrieved"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
     assert ev["evidence_file"].eq("evidence/evidence.csv").all()
+
+
+def _write_bad(tmp_path, monkeypatch, mutate):
+    """A copy of the evidence table with one cell changed, loaded without the registry check."""
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    df = pd.read_csv(evidence.evidence_dir() / "evidence.csv", dtype=str, keep_default_na=False)
+    mutate(df)
+    df.to_csv(folder / "evidence.csv", index=False)
+    return folder
+
+
+@pytest.mark.parametrize("column,value,message", [
+    ("publisher_id", "nobody-knows", r"row 2, column publisher_id: failed organisation_known.*'nobody-knows'"),
+    ("reported_by_id", "some-blog", r"row 2, column reported_by_id: failed organisation_known.*'some-blog'"),
+    ("url", "https://www.wola.org/", r"row 2, column url: failed url_is_a_page_not_a_bare_domain.*'https://www.wola.org/'"),
+    ("population", "", r"row 2, column population: failed (not_nullable|not_empty)"),
+    ("geography", "", r"row 2, column geography: failed (not_nullable|not_empty)"),
+])
+def test_bad_evidence_row_is_refused_naming_file_row_column(tmp_path, monkeypatch, column, value, message):
+    def m(df):
+        df.loc[0, column] = value
+    folder = _write_bad(tmp_path, monkeypatch, m)
+    with pytest.raises(Exception, match=message) as exc:
+        evidence.load_evidence(folder)
+    assert "evidence.csv" in str(exc.value)
 
 
 def test_published_parts_add_up_to_the_rnped_total(ev):

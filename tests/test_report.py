@@ -14,16 +14,23 @@ def _fragment(document: str, topic: str) -> str:
 
 def test_unverifiable_claim_says_what_would_settle_it_without_nan():
     html = _fragment("003_8ecdb167ec163fb0.txt", "defenders_journalists")
-    assert "ai2014-mechanism-staff-departed" in html
-    assert "no registered data or transcribed figure; would be settled by a public case list" in html
+    assert 'id="ai2014-mechanism-staff-departed"' in html
+    assert "would be settled by a SEGOB statement or press report of the resignations" in html
     assert "nan" not in html.replace("nano", "")
 
 
-def test_sourced_claim_links_its_evidence_row():
-    html = _fragment("003_8ecdb167ec163fb0.txt", "disappearance")
-    assert "published <b>26,000</b>" in html and "reproduced <b>26,021</b> (difference +21)" in html
-    assert "Secretariado Ejecutivo del Sistema Nacional de Seguridad Pública" in html
-    assert "[secondary]" in html
+def test_bounded_claim_shows_the_bound_not_a_reproduction():
+    html = _fragment("001_f6785c70f59d5a73.txt", "military")
+    card = html.split('id="cs2018-tlatlaya-executed"')[1].split('<div class="claim"')[0]
+    assert "upper bound <b>22</b> (a different quantity)" in card
+    assert "reproduced" not in card and "Within a bound from independent evidence" in card
+
+
+def test_non_independent_evidence_says_why():
+    html = _fragment("001_f6785c70f59d5a73.txt", "military")
+    card = html.split('id="cs2018-military-abuse-impunity"')[1].split('<div class="claim"')[0]
+    assert "grade (d): Not independent of the document" in card
+    assert "not independent: published by Washington Office on Latin America (WOLA), author of this document" in card
 
 
 def test_consistent_claim_shows_the_relation_it_rests_on():
@@ -32,8 +39,10 @@ def test_consistent_claim_shows_the_relation_it_rests_on():
             "ai2014-protection-rejected (22) + ai2014-protection-accepted (130) — <b>pass</b>") in html
 
 
-def test_recomputed_claim_names_its_primary_file_and_hash():
-    html = _fragment("001_f6785c70f59d5a73.txt", "disappearance")
+def test_proxy_claim_names_its_primary_file_and_hash():
+    html = _fragment("002_39f8a48ad0d94c5c.txt", "disappearance")
     files = registry.load_registry().set_index("name")
-    assert "primary file <code>cenapi_records_import</code>" in html
-    assert files.loc["cenapi_records_import", "sha256"][:12] in html
+    card = html.split('id="wola2017-disappeared-total"')[1].split('<div class="claim"')[0]
+    assert "proxy gives <b>32,963</b> (difference +963)" in card
+    assert "primary file <code>cenapi_records_import</code>" in card
+    assert files.loc["cenapi_records_import", "sha256"][:12] in card

@@ -73,11 +73,14 @@ def cmd_claims(args) -> int:
             check = check[check["document"] == args.document]
         for doc, g in check.groupby("document"):
             counts = g["verdict"].value_counts()
-            print(f"\n== {doc} ({g['memo'].iloc[0]}): {len(g)} claims — "
-                  + ", ".join(f"{k} {v} ({100 * v / len(g):.0f}%)" for k, v in counts.items()))
-            _print_table(g[["claim_id", "published_value", "reproduced_value", "verdict", "evidence"]])
-        total = check["verdict"].value_counts()
-        print("\nAll documents: " + ", ".join(f"{k} {v} ({100 * v / len(check):.1f}%)" for k, v in total.items()))
+            n_ind = int(g["independent_check"].sum())
+            print(f"\n== {doc} ({g['memo'].iloc[0]}): {len(g)} claims, {n_ind} checked against independent evidence "
+                  f"of the same quantity ({100 * n_ind / len(g):.1f}%) — "
+                  + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            _print_table(g[["claim_id", "published_value", "verdict", "grade", "scope", "reproduced_value", "bound_value"]])
+        n_ind = int(check["independent_check"].sum())
+        print(f"\nAll documents: {len(check)} claims, {n_ind} independent checks ({100 * n_ind / len(check):.1f}%); "
+              + ", ".join(f"{k} {v}" for k, v in check["verdict"].value_counts().items()))
         return 0
     cl = claims.load_claims()
     if args.coverage:

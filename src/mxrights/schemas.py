@@ -140,7 +140,8 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
     :func:`mxrights.verdicts.evidence_scope`).
     """
     opt = pa.Column(str, nullable=True, checks=pa.Check(_is_period, name="period_format"))
-    org = pa.Check.isin(organisations, name="organisation_known (add it to data/raw/vocabulary/organisations.csv)")
+    known = set(organisations)
+    org = pa.Check(lambda s: s.isin(known), name="organisation_known (add it to data/raw/vocabulary/organisations.csv)")
     text = pa.Column(str, nullable=False, checks=pa.Check(lambda s: s.str.strip() != "", name="not_empty"))
     return pa.DataFrameSchema(
         {

@@ -44,10 +44,14 @@ def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
-    """Evidence rows as series points; ``combine=sum`` parts are added into one point."""
-    e = evidence[evidence["as_of"].notna()].copy()
+    """Evidence rows as series points; ``combine=sum`` parts are added into one point.
+
+    Rows that are only a component of a claimed quantity (``scope = part``) or a share whose
+    complement is meant (``combine = complement``) are not points of the indicator's series.
+    """
+    e = evidence[evidence["as_of"].notna() & (evidence["scope"].fillna("") != "part")].copy()
     parts = e[e["combine"] == "sum"]
-    single = e[~e["combine"].isin(["sum", "complement", "part"])]
+    single = e[~e["combine"].isin(["sum", "complement"])]
     rows = [pd.DataFrame({"indicator": single["indicator"], "geography": "Mexico",
                           "year": single["period_end"].fillna(single["as_of"]).map(_year_of)
                           .where(single["indicator"] == "disappeared_persons_by_year", single["as_of"].map(_year_of)),

@@ -24,7 +24,7 @@ th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical
 .small{font-size:.85rem;color:#444} .quote{font-style:italic;margin-bottom:.2rem}
 .claim{border-left:3px solid #ccc;padding-left:.7rem;margin:1rem 0}
 .verdict{font-family:Helvetica,Arial,sans-serif;font-size:.8rem;padding:.1rem .4rem;border-radius:.3rem;background:#eee}
-.summary td:nth-child(n+2),.summary th:nth-child(n+2){text-align:right} .table-wrap{overflow-x:auto}
+.summary td:nth-child(n+2),.summary th:nth-child(n+2){text-align:right} .summary td:first-child{min-width:15rem} .summary th{font-size:.75rem} .table-wrap{overflow-x:auto} .lead{font-size:1.05rem}
 nav{font-family:Helvetica,Arial,sans-serif;font-size:.9rem;margin-bottom:1rem} img{max-width:100%}
 .jp-InputArea,.jp-InputPrompt,.jp-OutputPrompt{display:none} pre{white-space:pre-wrap;font-size:.8rem}
 figcaption{font-size:.8rem;color:#555} .anchor-link{display:none}
