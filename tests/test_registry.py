@@ -96,3 +96,23 @@ def test_fetch_downloads_with_pooch_from_a_local_server(tmp_path, mirror, monkey
             registry.fetch("udlap_igimex_2016_2018", reg, cache=tmp_path / "cache2")
     finally:
         httpd.shutdown()
+
+
+def test_seed_documents_are_registered_and_hash_checked(tmp_path, monkeypatch):
+    from mxrights import paths, runner, text
+
+    reg = registry.load_registry()
+    seeds = reg[reg["location"] == "seeds"]
+    assert sorted(seeds["path"]) == sorted(p.name for p in paths.seeds_dir().glob("*.txt"))
+    assert (reg["location"] == "memo_series").sum() == len(list(paths.memo_series_dir().glob("*.txt")))
+    before = runner.inputs_digest()
+    copy = tmp_path / "seeds"
+    shutil.copytree(paths.seeds_dir(), copy)
+    doc = copy / "004_481b3fd752252112.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Number of staff 25", "Number of staff 26"), encoding="utf-8")
+    monkeypatch.setenv("MXRIGHTS_SEEDS", str(copy))
+    text._read.cache_clear()
+    text._normalised.cache_clear()
+    with pytest.raises(registry.HashMismatchError, match=r"seed:004_481b3fd752252112.txt: sha256 mismatch"):
+        text.document_text("004_481b3fd752252112.txt")
+    assert runner.inputs_digest() != before      # an edited seed changes every build key

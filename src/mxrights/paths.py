@@ -46,6 +46,14 @@ def seeds_dir() -> Path:
     return (project_root().parent / "shared" / "seeds").resolve()
 
 
+def memo_series_dir() -> Path:
+    """Return the folder of memo-series texts (``MXRIGHTS_MEMO_SERIES`` or ``../shared/memo_series``)."""
+    env = os.environ.get("MXRIGHTS_MEMO_SERIES")
+    if env:
+        return Path(env).resolve()
+    return (project_root().parent / "shared" / "memo_series").resolve()
+
+
 def mirror_dir() -> Path | None:
     """Return the mirror of large public files, or ``None`` when none is configured/present.
 

@@ -83,10 +83,10 @@ def load_registry(path: Path | None = None) -> pd.DataFrame:
     if len(dup):
         row = int(dup.index[0]) + 2
         raise RegistryError(f"{path}, row {row}, column 'name': duplicate name {dup['name'].iloc[0]!r}")
-    bad = df[~df["location"].isin(["raw", "mirror"])]
+    bad = df[~df["location"].isin(["raw", "mirror", "seeds", "memo_series"])]
     if len(bad):
         row = int(bad.index[0]) + 2
-        raise RegistryError(f"{path}, row {row}, column 'location': {bad['location'].iloc[0]!r} is not 'raw' or 'mirror'")
+        raise RegistryError(f"{path}, row {row}, column 'location': {bad['location'].iloc[0]!r} is not raw, mirror, seeds or memo_series")
     df["bytes"] = pd.to_numeric(df["bytes"]).astype("int64")
     return df
 
@@ -111,6 +111,9 @@ def _entry(name: str, registry: pd.DataFrame | None = None) -> pd.Series:
 def _how_to_obtain(row: pd.Series) -> str:
     if row["location"] == "raw":
         return f"it is committed with the project: restore it with `git checkout -- data/raw/{row['path']}`"
+    if row["location"] in ("seeds", "memo_series"):
+        folder = paths.seeds_dir() if row["location"] == "seeds" else paths.memo_series_dir()
+        return f"put the text at {folder / row['path']} (it is archived from {row['url']})"
     how = f"put the file at <mirror>/{row['path']} (set MXRIGHTS_DATA_MIRROR, default ../shared/data)"
     if row["download_url"]:
         how += f", or run `mxrights data fetch {row['name']}` to download {row['download_url']}"
@@ -120,9 +123,18 @@ def _how_to_obtain(row: pd.Series) -> str:
 
 
 def local_path(row: pd.Series) -> Path | None:
-    """Return where a registry row's file should be on disk, or None without a mirror."""
+    """Return where a registry row's file should be on disk, or None without a mirror.
+
+    Locations: ``raw`` (committed tables under data/raw), ``seeds`` (the checked documents,
+    ``MXRIGHTS_SEEDS``), ``memo_series`` (texts of the memo series, ``MXRIGHTS_MEMO_SERIES``)
+    and ``mirror`` (large public files, ``MXRIGHTS_DATA_MIRROR``).
+    """
     if row["location"] == "raw":
         return paths.raw_dir() / row["path"]
+    if row["location"] == "seeds":
+        return paths.seeds_dir() / row["path"]
+    if row["location"] == "memo_series":
+        return paths.memo_series_dir() / row["path"]
     mirror = paths.mirror_dir()
     if mirror is not None:
         return mirror / row["path"]

@@ -136,8 +136,9 @@ def files_digest(files: list[Path]) -> str:
 
 
 def raw_inputs() -> list[Path]:
-    """The registry (which holds every mirror file's hash) and the hand-made tables."""
-    return [paths.data_dir() / "registry.csv", *sorted(paths.raw_dir().rglob("*.csv"))]
+    """The registry (which holds every mirror file's hash), the hand-made tables and the seed documents."""
+    return [paths.data_dir() / "registry.csv", *sorted(paths.raw_dir().rglob("*.csv")),
+            *sorted(paths.seeds_dir().glob("*.txt"))]
 
 
 def inputs_digest() -> str:

@@ -57,7 +57,11 @@ def _exporter():
     """One HTML exporter per process: building one loads its Jinja templates (about 0.2 s)."""
     from nbconvert import HTMLExporter
 
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exp = HTMLExporter(template_name="basic")
+    # cells tagged "regression" print figures for nbval to compare; readers get the formatted views
+    exp.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=["regression"], enabled=True), enabled=True)
     exp.exclude_input = True
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True

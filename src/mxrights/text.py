@@ -130,11 +130,19 @@ def _read(path: str) -> str:
 
 
 def document_text(document: str, seeds: Path | None = None) -> str:
-    """Return the normalised text of a seed document (file name as in the ledger)."""
-    folder = seeds or paths.seeds_dir()
-    path = folder / document
+    """Return the normalised text of a seed document (file name as in the ledger).
+
+    Without ``seeds`` the document is resolved through the data registry, so an edited or
+    missing seed fails with its expected and actual sha256 instead of changing the verdicts.
+    """
+    if seeds is None:
+        from . import registry
+
+        path = registry.resolve(f"seed:{document}")  # hash-checked against data/registry.csv
+        return _normalised(str(path))
+    path = seeds / document
     if not path.exists():
-        raise FileNotFoundError(f"seed document {document!r} not found in {folder}")
+        raise FileNotFoundError(f"seed document {document!r} not found in {seeds}")
     return _normalised(str(path))
 
 
