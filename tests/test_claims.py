@@ -66,7 +66,7 @@ def test_period_end_before_start_is_refused(tmp_path, ledger):
     def m(d):
         d.loc[2, ["period_start", "period_end"]] = ["2018", "2009"]
         return d
-    with pytest.raises(schemas.TableError, match=r"row 4, column \(row check; claim_id=cs2018-memos-produced\): "
+    with pytest.raises(schemas.TableError, match=r"row 4, column \(row check; claim_id=cs2018-memos-produced, value=8.0\): "
                                                  r"failed period_end_not_before_period_start"):
         claims.load_claims(_bad(tmp_path, ledger, m))
 
@@ -79,8 +79,10 @@ def test_percent_over_100_and_future_as_of_are_refused(tmp_path, ledger):
         return d
     with pytest.raises(schemas.TableError) as exc:
         claims.load_claims(_bad(tmp_path, ledger, m))
-    assert "failed percent_at_most_100" in str(exc.value)
-    assert "row 2, column (row check; claim_id=giz2017-project-areas): failed as_of_not_in_future" in str(exc.value)
+    row = ledger.index[ledger["claim_id"] == "cs2018-enpol-pressured"][0] + 2
+    assert (f"row {row}, column (row check; claim_id=cs2018-enpol-pressured, value=146.6): "
+            "failed value_at_most_the_indicator's_max_value (data/raw/indicators.csv)") in str(exc.value)
+    assert "row 2, column (row check; claim_id=giz2017-project-areas, value=3.0): failed as_of_not_in_future" in str(exc.value)
 
 
 def test_quote_no_longer_in_document_is_refused(ledger):

@@ -62,6 +62,15 @@ def _period_order(df: pd.DataFrame) -> pd.Series:
     return pd.Series(ok, index=df.index)
 
 
+def _max_values() -> dict[str, float]:
+    """Indicator → largest admissible value (``max_value`` in indicators.csv; no entry: no limit)."""
+    from . import vocab
+
+    ind = vocab.indicators()
+    has = ind[ind["max_value"].str.strip() != ""]
+    return dict(zip(has["indicator"], has["max_value"].astype(float)))
+
+
 def _topics() -> list[str]:
     from . import vocab
 
@@ -94,8 +103,8 @@ def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSc
         },
         checks=[
             pa.Check(_period_order, name="period_end_not_before_period_start"),
-            pa.Check(lambda d: ~((d["unit"] == "percent") & (d["value"] > 100) &
-                                 ~d["indicator"].str.endswith("_growth")), name="percent_at_most_100"),
+            pa.Check(lambda d: ~(d["value"] > d["indicator"].map(_max_values()).astype(float)),
+                     name="value_at_most_the_indicator's_max_value (data/raw/indicators.csv)"),
             pa.Check(lambda d: d["as_of"].fillna("0000").astype(str).str[:4].astype(int) <= pd.Timestamp.today().year,
                      name="as_of_not_in_future"),
         ],
@@ -194,7 +203,10 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -
             col = f.get("column") if not pd.isna(f.get("column")) else "-"
             if f.get("schema_context") == "DataFrameSchema":
                 key = next((k for k in ("claim_id", "evidence_id") if k in df.columns), None)
-                col = f"(row check; {key}={df.loc[int(idx), key]})" if key and row != "whole table" else "(row check)"
+                shown = f"{key}={df.loc[int(idx), key]}" if key and row != "whole table" else ""
+                if shown and "value" in df.columns:
+                    shown += f", value={df.loc[int(idx), 'value']}"
+                col = f"(row check; {shown})" if shown else "(row check)"
             found = "" if f.get("schema_context") == "DataFrameSchema" else f" (found {f['failure_case']!r})"
             lines.append(f"{source}, {row}, column {col}: failed {f['check']}{found}")
         raise TableError(f"{source}: {len(lines)} validation failure(s)\n  " + "\n  ".join(lines[:50])) from None

@@ -189,10 +189,11 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
     """The indicator vocabulary: ``indicator, topic, unit, label_en, label_es, measure``
 
     ``measure`` is ``flow`` (a count over a period), ``stock`` (a total at a date) or
-    ``attribute`` (a property of one case: an age, a sentence length).
+    ``attribute`` (a property of one case: an age, a sentence length); ``max_value`` the
+    largest value a claim may state (100 for shares; empty for growth rates and counts).
     """
     path = path or _registered("indicator_vocabulary")
-    return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure"], key="indicator")
+    return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value"], key="indicator")
 
 
 def topics() -> list[str]:
