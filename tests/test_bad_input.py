@@ -115,3 +115,86 @@ def test_papermill_parameter_of_the_wrong_type():
         runner.coerce_parameter("first_year", "two thousand")
     with pytest.raises(ValueError, match="unknown notebook parameter 'year'"):
         runner.plan(None, {"year": 2000})
+
+
+# --- the command line: one block naming file, row, column and value; no traceback ---------------
+
+@pytest.fixture
+def tmp_project(tmp_path, monkeypatch, mirror):
+    """A copy of the project's data/ as MXRIGHTS_ROOT, with the real seeds, memo series and mirror."""
+    import shutil
+
+    from mxrights import paths, vocab
+
+    seeds, series = paths.seeds_dir(), paths.memo_series_dir()
+    root = tmp_path / "project"
+    shutil.copytree(paths.data_dir(), root / "data")
+    (root / "pyproject.toml").write_text("")
+    for k, v in {"MXRIGHTS_ROOT": root, "MXRIGHTS_SEEDS": seeds, "MXRIGHTS_MEMO_SERIES": series,
+                 "MXRIGHTS_DATA_MIRROR": mirror}.items():
+        monkeypatch.setenv(k, str(v))
+    vocab.clear_cache()
+    yield root
+    vocab.clear_cache()
+
+
+def _cli(args, capsys):
+    from mxrights import cli
+
+    code = cli.main(args)
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "Traceback" not in out.out
+    return code, out.err
+
+
+def test_cli_names_a_renamed_column(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",qualifier,", ",qualifer,", 1), encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert f"{p}, header (line 1): missing column 'qualifier'" in err
+    reg = (tmp_project / "data" / "registry.csv").read_text()
+    assert schemas.read_table(tmp_project / "data" / "registry.csv").set_index("name").loc["claims_ledger", "sha256"] \
+        != __import__("mxrights").registry.file_sha256(p)        # the invalid table was not accepted
+    assert reg
+
+
+def test_cli_names_file_and_line_of_an_unquoted_comma(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace("Since 2009, our", "Since 2009 our, extra", 1) if "Since 2009" in lines[4] else \
+        lines[4].rstrip("\n") + ",stray\n"
+    p.write_text("".join(lines), encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and f"{p}, line 5:" in err and "quote cells that contain commas" in err
+
+
+def test_cli_names_a_latin1_vocabulary(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "indicators.csv"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and f"{p}: not valid UTF-8 at byte" in err
+
+
+def test_cli_shows_a_percent_over_100_with_its_value(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",46.6%,46.6,percent,", ",46.6%,146.6,percent,", 1),
+                 encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and "claim_id=cs2018-enpol-pressured, value=146.6" in err and "max_value" in err
+
+
+def test_cli_refuses_an_unknown_publisher_naming_row_and_column(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "evidence" / "evidence.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",cndh,press-diario-juarez,", ",cnhd,press-diario-juarez,", 1),
+                 encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and "row 2, column publisher_id: failed organisation_known" in err and "'cnhd'" in err
+
+
+def test_cli_alone_prints_help_with_examples(capsys):
+    from mxrights import cli
+
+    assert cli.main([]) == 2
+    out = capsys.readouterr().out
+    assert "examples:" in out and "mxrights claims --check" in out

@@ -54,7 +54,7 @@ def load_claims(path: Path | None = None, seeds: Path | None = None,
         from . import registry
 
         path = registry.resolve("claims_ledger")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None})
+    df = schemas.read_table(path)
     if "value" in df.columns:
         bad = pd.to_numeric(df["value"], errors="coerce").isna() & df["value"].notna()
         if bad.any():
@@ -109,7 +109,7 @@ def load_relations(path: Path | None = None, claims: pd.DataFrame | None = None)
 
         path = registry.resolve("claim_relations")
     cl = claims if claims is not None else load_claims()
-    df = pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None})
+    df = schemas.read_table(path)
     df = schemas.validate(df, schemas.relations_schema(cl["claim_id"].tolist()), path)
     ind = cl.set_index("claim_id")["indicator"]
     for i, r in df.iterrows():
@@ -252,7 +252,7 @@ def load_not_statistics(path: Path | None = None) -> pd.DataFrame:
         from . import registry
 
         path = registry.resolve("claims_not_statistics")  # hash-checked
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return schemas.read_table(path).fillna("")
 
 
 def _date_part(doc: str, start: int, end: int) -> str | None:

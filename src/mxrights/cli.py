@@ -57,9 +57,9 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_rehash(args) -> int:
-    from . import registry
+    from . import registry, tables
 
-    changed = registry.rehash_raw()
+    changed = registry.rehash_raw(validate=tables.validate_inputs)
     print("updated: " + (", ".join(changed) if changed else "nothing changed"))
     return 0
 
@@ -199,7 +199,8 @@ def cmd_reproduce(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mxrights", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="mxrights", description=__doc__.splitlines()[0], epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("data", help="the data registry")
     dsub = d.add_subparsers(dest="data_cmd", required=True)
@@ -230,12 +231,49 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+EXAMPLES = """examples:
+  mxrights reproduce                      verify data, build tables, run notebooks, render the site
+  mxrights claims --check                 every claim's verdict, grade and independence, by document
+  mxrights claims --document 003_8ecdb167ec163fb0.txt
+  mxrights claims --coverage              account for every number in the documents
+  mxrights data verify                    check every registered file's sha256
+  mxrights data rehash                    validate the edited tables in data/raw, then record their hashes
+  mxrights run --only memo_amnesty --force
+add --debug before the command to see a Python traceback on error."""
+
+
+def _project_errors() -> tuple[type[BaseException], ...]:
+    """Errors that describe bad input or missing data: shown as one block, without a traceback."""
+    import pandas as pd
+
+    from . import cleaning, registry, schemas
+
+    return (schemas.TableError, registry.RegistryError, cleaning.DataError, FileNotFoundError,
+            UnicodeDecodeError, pd.errors.ParserError, KeyError, ValueError)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; project errors print one block and exit 1 (usage errors exit 2)."""
     from .runner import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # rendering pages imports nbconvert -> jsonschema
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
+    parser = build_parser()
+    if not argv:
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except _project_errors() as exc:
+        if debug:
+            raise
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"error: {msg}", file=sys.stderr)
+        print("(run with --debug for the Python traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
                 raise registry.RegistryError(f"{f}: evidence file is not in the data registry; add a row to "
                                              "data/registry.csv and run `mxrights data rehash`")
             registry.resolve(rows.iloc[0]["name"], reg)
-        df = pd.read_csv(f, dtype=str, keep_default_na=False).replace({"": None})
+        df = schemas.read_table(f)
         orgs = vocab.organisations()
         df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
                                                           orgs["org_id"].tolist()), f)

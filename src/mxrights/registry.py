@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -58,8 +59,9 @@ class Entry:
 
 
 def registry_path() -> Path:
-    """Return the path of ``data/registry.csv``."""
-    return paths.data_dir() / "registry.csv"
+    """Return the path of ``data/registry.csv`` (``MXRIGHTS_REGISTRY`` overrides it, for checks)."""
+    env = os.environ.get("MXRIGHTS_REGISTRY")
+    return Path(env) if env else paths.data_dir() / "registry.csv"
 
 
 def load_registry(path: Path | None = None) -> pd.DataFrame:
@@ -223,12 +225,20 @@ def verify(registry: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def rehash_raw(registry_file: Path | None = None) -> list[str]:
+def rehash_raw(registry_file: Path | None = None, validate=None) -> list[str]:
     """Recompute sha256 and size of every ``raw`` entry and rewrite the registry file.
+
+    Args:
+        registry_file: the registry to update (default ``data/registry.csv``).
+        validate: a function called with the new hashes in force (through a temporary
+            registry named by ``MXRIGHTS_REGISTRY``) before anything is written; it raises
+            when a table is invalid, and then the registry is left unchanged.
 
     Returns the names whose hash changed. Mirror entries are never rehashed: a changed
     public file must be registered anew, not silently accepted.
     """
+    import tempfile
+
     registry_file = registry_file or registry_path()
     reg = load_registry(registry_file)
     changed = []
@@ -241,6 +251,19 @@ def rehash_raw(registry_file: Path | None = None) -> list[str]:
             changed.append(row["name"])
         reg.at[i, "sha256"] = digest
         reg.at[i, "bytes"] = p.stat().st_size
+    if validate is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / "registry.csv"
+            reg.to_csv(trial, index=False, lineterminator="\n")
+            old = os.environ.get("MXRIGHTS_REGISTRY")
+            os.environ["MXRIGHTS_REGISTRY"] = str(trial)
+            try:
+                validate()
+            finally:
+                if old is None:
+                    os.environ.pop("MXRIGHTS_REGISTRY", None)
+                else:
+                    os.environ["MXRIGHTS_REGISTRY"] = old
     reg.to_csv(registry_file, index=False, lineterminator="\n")
     return changed
 

@@ -28,6 +28,28 @@ class TableError(ValueError):
     """A table failed validation; the message lists file, row, column and value."""
 
 
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a hand-made CSV as strings, with empty cells as None.
+
+    Raises:
+        TableError: not UTF-8 (names the byte), or not well-formed CSV (names the line,
+            e.g. a cell with an unquoted comma), always naming the file.
+    """
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise TableError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise TableError(f"{path}: not valid UTF-8 at byte {exc.start} ({exc.object[max(0, exc.start - 20):exc.start + 5]!r}); "
+                         "save the file as UTF-8") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        where = (f"line {m.group(2)}: {m.group(3)} cells where the header has {m.group(1)}"
+                 if m else str(exc))
+        raise TableError(f"{path}, {where}; quote cells that contain commas (\"a, b\")") from None
+    return df.replace({"": None})
+
+
 def period_bound(value: str, end: bool = False) -> pd.Timestamp | None:
     """Turn ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into the first (or last) day it covers.
 
@@ -198,6 +220,10 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -
         fc = pd.concat([fc[~frame_level], fc[frame_level].drop_duplicates(["index", "check"])])
         lines = []
         for _, f in fc.iterrows():
+            if f.get("check") == "column_in_dataframe":
+                lines.append(f"{source}, header (line 1): missing column {f['failure_case']!r}; the columns found are "
+                             f"{', '.join(map(str, df.columns))}")
+                continue
             idx = f.get("index")
             row = f"row {int(idx) + 2}" if idx is not None and not pd.isna(idx) else "whole table"
             col = f.get("column") if not pd.isna(f.get("column")) else "-"

@@ -14,6 +14,27 @@ from . import claims as claims_mod
 from . import cleaning, evidence, indicators, paths, series, verdicts
 
 
+def validate_inputs() -> None:
+    """Load and validate every hand-made table of ``data/raw`` (no primary files, nothing written).
+
+    Raises the first :class:`mxrights.schemas.TableError` (file, row, column, value) or
+    registry error met; used by ``mxrights data rehash`` before it accepts new hashes.
+    """
+    from . import vocab
+
+    vocab.clear_cache()
+    for f in (vocab.grades, vocab.verdicts, vocab.relation_kinds, vocab.organisations, vocab.document_parties,
+              vocab.indicators, vocab.memos):
+        f()
+    cl = claims_mod.load_claims()
+    claims_mod.assert_quotes(cl)
+    claims_mod.evaluate_relations(claims_mod.load_relations(claims=cl), cl)
+    evidence.load_evidence(claims=cl)
+    claims_mod.coverage(cl)
+    indicators.load_recomputations()
+    vocab.clear_cache()
+
+
 def compute() -> dict[str, pd.DataFrame]:
     """Compute every processed table in memory (no writing)."""
     cl = claims_mod.load_claims()

@@ -36,14 +36,9 @@ def vocabulary_dir() -> Path:
 
 def _read(path: Path, required: list[str], key: str | None = None) -> pd.DataFrame:
     """Read a small UTF-8 CSV as strings; refuse missing columns, empty or duplicate keys."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise TableError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise TableError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
-    except pd.errors.ParserError as exc:
-        raise TableError(f"{path}: not a well-formed CSV ({exc}); quote cells that contain commas") from None
+    from .schemas import read_table
+
+    df = read_table(path).fillna("")
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise TableError(f"{path}: missing column(s) {', '.join(missing)} (found: {', '.join(df.columns)})")
