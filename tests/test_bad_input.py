@@ -198,3 +198,11 @@ def test_cli_alone_prints_help_with_examples(capsys):
     assert cli.main([]) == 2
     out = capsys.readouterr().out
     assert "examples:" in out and "mxrights claims --check" in out
+
+
+def test_garbled_rnpdno_count_is_an_error_not_a_zero(tmp_path):
+    p = write(tmp_path / "rnpdno.csv", "year,hombre,mujer,indeterminado,inegi,status,nom_ent,nom_ent2\n"
+                                       "2010,3,1,0,01,desaparecidos,Aguascalientes,Ags.\n"
+                                       "2011,2,l,0,01,desaparecidos,Aguascalientes,Ags.\n")
+    with pytest.raises(cleaning.DataError, match=r"rnpdno.csv\), row 3, column mujer: 'l' is not a count >= 0"):
+        cleaning.load_rnpdno_2020(cleaning.RowLedger(), p)

@@ -250,7 +250,12 @@ def load_rnpdno_2020(ledger: RowLedger, path: Path | None = None, name: str = "r
     path = path or registry.resolve(name)
     df = read_csv_checked(path, ["year", "hombre", "mujer", "indeterminado", "inegi", "status"], name)
     ledger.record(name, "read", len(df), len(df), "rows read")
-    total = sum(pd.to_numeric(df[c], errors="coerce").fillna(0) for c in ("hombre", "mujer", "indeterminado"))
+    for c in ("hombre", "mujer", "indeterminado"):  # a garbled count is an error, never a silent 0
+        bad = ~df[c].astype(str).str.fullmatch(r"\d+")
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(f"{name} ({path}), row {i + 2}, column {c}: {df.loc[i, c]!r} is not a count >= 0")
+    total = sum(pd.to_numeric(df[c]) for c in ("hombre", "mujer", "indeterminado"))
     status = {"desaparecidos": "missing", "localizado con vida": "found_alive", "localizado sin vida": "found_dead"}
     return pd.DataFrame({"year": pd.to_numeric(df["year"], errors="coerce").astype("Int64"),
                          "state": normalise_state_code(df["inegi"]), "status": df["status"].map(status),
