@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import paths
+from . import paths, vocab
 
-TOPICS = ["disappearance", "torture", "impunity", "defenders_journalists"]
 PARAM_TYPES = {"document": str, "processed_dir": str, "output_dir": str, "topic": str,
                "first_year": int, "last_year": int, "geography": str}
 
@@ -75,7 +74,7 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
                 {"document": doc, "processed_dir": "", "output_dir": tables}) for doc, memo in _memo_ids()]
     jobs += [Job(f"comparison_{t}", nb / "annual_comparison.ipynb", out / f"comparison_{t}.ipynb",
                  {"topic": t, "first_year": 2000, "last_year": 2026, "geography": "Mexico",
-                  "processed_dir": "", "output_dir": tables}) for t in TOPICS]
+                  "processed_dir": "", "output_dir": tables}) for t in vocab.comparison_topics()]
     jobs.append(Job("summary", nb / "summary.ipynb", out / "summary.ipynb", {"processed_dir": ""}))
     html = paths.reports_dir() / "html"
     for j in jobs:

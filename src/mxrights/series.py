@@ -18,14 +18,12 @@ import pandas as pd
 
 from . import cleaning, indicators, schemas
 
-TOPIC_INDICATORS = {
-    "disappearance": ["disappeared_persons_registered", "disappeared_persons_by_year", "graves_found_by_year",
-                      "clandestine_graves_found"],
-    "torture": ["torture_convictions_federal", "torture_charges_federal", "torture_investigations_federal",
-                "enpol_physical_aggression_at_arrest"],
-    "impunity": ["impunity_index_state_mean", "impunity_index_global_rank"],
-    "defenders_journalists": ["journalists_killed_cpj", "journalists_killed_article19", "defenders_journalists_killed"],
-}
+def topic_indicators() -> dict[str, list[str]]:
+    """Topic → indicators drawn on its comparison page (from ``data/raw/indicators.csv``)."""
+    from . import vocab
+
+    return vocab.series_indicators()
+
 
 COLUMNS = ["indicator", "geography", "year", "as_of", "value", "unit", "kind", "source_id", "trace"]
 

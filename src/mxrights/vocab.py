@@ -188,12 +188,37 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
     largest value a claim may state (100 for shares; empty for growth rates and counts).
     """
     path = path or _registered("indicator_vocabulary")
-    return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value"], key="indicator")
+    return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value",
+                        "series_order"], key="indicator")
+
+
+@lru_cache(maxsize=4)
+def topic_table(path: Path | None = None) -> pd.DataFrame:
+    """Topics: ``topic, order, label_en, label_es, comparison_page`` (bool), in order."""
+    path = path or _registered("topic_vocabulary")
+    df = _read(path, ["topic", "order", "label_en", "label_es", "comparison_page"], key="topic")
+    df["comparison_page"] = _bool(df, "comparison_page", path)
+    df["order"] = df["order"].astype(int)
+    return df.sort_values("order").reset_index(drop=True)
 
 
 def topics() -> list[str]:
-    """Topics, in the order they first appear in the indicator vocabulary."""
-    return list(dict.fromkeys(indicators()["topic"]))
+    """Every topic, in order."""
+    return topic_table()["topic"].tolist()
+
+
+def comparison_topics() -> list[str]:
+    """Topics that have an annual comparison page, in order."""
+    t = topic_table()
+    return t.loc[t["comparison_page"], "topic"].tolist()
+
+
+def series_indicators() -> dict[str, list[str]]:
+    """Topic → the indicators drawn on its comparison page (``series_order`` in indicators.csv)."""
+    ind = indicators()
+    ind = ind[ind["series_order"].str.strip() != ""].copy()
+    ind["_o"] = ind["series_order"].astype(int)
+    return {t: ind.loc[ind["topic"] == t].sort_values("_o")["indicator"].tolist() for t in comparison_topics()}
 
 
 @lru_cache(maxsize=4)
@@ -206,5 +231,5 @@ def memos(path: Path | None = None) -> pd.DataFrame:
 
 def clear_cache() -> None:
     """Forget every table read (tests that edit a table call this)."""
-    for f in (grades, verdicts, relation_kinds, organisations, document_parties, indicators, memos):
+    for f in (grades, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table):
         f.cache_clear()
