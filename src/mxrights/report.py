@@ -182,3 +182,29 @@ def summary_html(summary: pd.DataFrame) -> str:
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return ("<table class='summary'><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: dict | None = None,
+               css_class: str = "") -> str:
+    """An HTML table with every cell escaped (no raw HTML from data reaches the page).
+
+    Args:
+        df: the rows to show, columns in order (headers are the column names).
+        links: column → the column holding its link target; the cell becomes a link.
+        formats: column → function turning a value into text (e.g. thousands separators).
+        css_class: a class for the table element.
+    """
+    links, formats = links or {}, formats or {}
+    shown = [c for c in df.columns if c not in set(links.values())]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in shown:
+            v = r[c]
+            text_ = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else (formats[c](v) if c in formats else str(v))
+            target = _text(r[links[c]]) if c in links else ""
+            cells.append(f"<td>{_link(target, text_) if target.startswith(('http', '#')) or target.endswith('.html') else html.escape(text_)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cls = f' class="{html.escape(css_class)}"' if css_class else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

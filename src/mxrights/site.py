@@ -90,8 +90,7 @@ def render_index(out_dir: Path, pages: list[tuple[str, str, str]]) -> Path:
     chart = _png(fig)
     reg = registry.load_registry()[["name", "location", "publisher", "sha256", "retrieved", "url"]].copy()
     reg["sha256"] = reg["sha256"].str[:12] + "…"
-    reg["url"] = reg["url"].map(lambda u: f'<a href="{html.escape(u)}">{html.escape(u)}</a>'
-                                if u.startswith("http") else html.escape(u))
+    reg["source"] = reg["url"]
     links = {"memo": [], "comparison": [], "summary": []}
     for kind, fname, title in pages:
         links[kind].append(f'<li><a href="{html.escape(fname)}">{html.escape(title)}</a></li>')
@@ -116,7 +115,7 @@ data/raw/evidence/ and the registered primary files below.</figcaption></figure>
 <h2>Annual comparisons</h2><ul>{''.join(links['summary'] + links['comparison'])}</ul>
 <h2>Data registry</h2><p class="small">Every input file with its publisher, sha256 and retrieval date
 (data/registry.csv). Mirror files are read from ../shared/data or MXRIGHTS_DATA_MIRROR and never committed.</p>
-{reg.to_html(index=False, border=0, escape=False)}
+<div class="table-wrap">{report.html_table(reg, links={"source": "url"})}</div>
 <h2>Reproduce</h2><pre>git clone … &amp;&amp; cd mxrights
 make reproduce   # venv, install, verify data, run notebooks, write data/processed, render this site
 make test        # library tests, notebook regression (nbval), browser check</pre>
