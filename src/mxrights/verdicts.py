@@ -83,7 +83,8 @@ def _fmt(v: float) -> str:
 
 def _range(claim: pd.Series) -> str:
     lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
-    return f"[{_fmt(lo)}, {'∞' if not math.isfinite(hi) else _fmt(hi)}]"
+    left = f"({_fmt(float(claim['value']))}" if claim["qualifier"] == "more than" else f"[{_fmt(lo)}"
+    return f"{left}, {'∞)' if not math.isfinite(hi) else _fmt(hi) + ']'}"
 
 
 def _diff_text(value: float, published: float) -> str:
