@@ -46,3 +46,14 @@ def test_proxy_claim_names_its_primary_file_and_hash():
     assert "proxy gives <b>32,963</b> (difference +963)" in card
     assert "primary file <code>cenapi_records_import</code>" in card
     assert files.loc["cenapi_records_import", "sha256"][:12] in card
+
+
+def test_method_page_is_generated_from_the_vocabulary():
+    from mxrights import site, vocab
+
+    body = site.method_body()
+    for label in vocab.verdicts()["label"]:
+        assert label.replace("'", "&#x27;") in body
+    for desc in vocab.grades()["description"]:
+        assert desc.replace("'", "&#x27;")[:40] in body
+    assert "bound</td><td>yes</td><td>never</td>" in body      # a bound never lifts a verdict

@@ -111,6 +111,7 @@ arithmetic.</p>
 <figcaption>Claims by verdict. Sources: data/processed/claims_check.csv, built from data/raw/claims.csv,
 data/raw/evidence/ and the registered primary files below.</figcaption></figure>
 <h2>Verdicts by document</h2><div class="table-wrap">{report.summary_html(summary)}</div>
+<p><a href="method.html">Method: how a claim gets its verdict, evidence grades and relations</a></p>
 <h2>Memo pages</h2><ul>{''.join(links['memo'])}</ul>
 <h2>Annual comparisons</h2><ul>{''.join(links['summary'] + links['comparison'])}</ul>
 <h2>Data registry</h2><p class="small">Every input file with its publisher, sha256 and retrieval date
@@ -138,8 +139,75 @@ def render_all(executed_dir: Path | None = None, out_dir: Path | None = None, na
         title = _title(nbp)
         kind = "memo" if nbp.stem.startswith("memo_") else ("summary" if nbp.stem == "summary" else "comparison")
         pages.append((kind, htmlp.name, title))
+    written.append(render_method(out_dir))
     written.append(render_index(out_dir, pages))
     return written
+
+
+def method_body() -> str:
+    """The method page's HTML, generated from the vocabulary tables the rules read.
+
+    Verdicts (in precedence order, with the grades, scopes and agreement each requires),
+    evidence grades and relation kinds come from ``data/raw/vocabulary/``, so this page
+    cannot drift from the code that applies them.
+    """
+    import pandas as pd
+
+    from . import report, vocab
+
+    v = vocab.verdicts()
+    g = vocab.grades().set_index("grade")
+    scope_words = {"same": "the same quantity", "narrower": "a narrower quantity (a lower bound)",
+                   "broader": "a broader quantity (an upper bound)", "part": "one component of the claimed total",
+                   "proxy": "a stated proxy from primary data", "arithmetic": "the document's own arithmetic"}
+    rows = []
+    for r in v.itertuples():
+        if not r.grades:
+            rule = "when nothing above applies"
+        else:
+            grades = ", ".join(f"({x}) {g.loc[x, 'label'].lower()}" for x in r.grades)
+            scopes = " or ".join(scope_words[x] for x in r.scopes)
+            agree = {"agrees": "agrees with the claim", "disagrees": "does not agree with the claim",
+                     "any": "whether or not it agrees"}[r.agreement]
+            rule = f"evidence of grade {grades}, measuring {scopes}, that {agree}"
+        rows.append({"order": r.precedence, "verdict": r.label, "applies to": rule, "what it means": r.description})
+    verdicts_tab = report.html_table(pd.DataFrame(rows))
+    grades_tab = report.html_table(vocab.grades().assign(
+        independent=lambda d: d["independent"].map({True: "yes", False: "no"}))[["grade", "label", "independent", "description"]])
+    kinds = vocab.relation_kinds()
+    kinds_tab = report.html_table(kinds.assign(
+        tests=kinds["tests"].map({True: "yes", False: "no"}),
+        lifts=kinds["lifts"].map({True: "yes", False: "never"}))[["kind", "tests", "lifts", "description"]]
+        .rename(columns={"tests": "is a test", "lifts": "can lift a verdict"}))
+    return f"""
+<h1>Method: how a claim gets its verdict</h1>
+<p>Every statistic of every document is a row of the claims ledger with its exact words. Each piece of
+evidence that bears on it is compared with it in three ways, all computed from data: its <b>grade</b>
+(who produced and who reported the figure, and whether either is an author, co-signer or commissioner of
+the document), its <b>scope</b> (whether it measures the claim's quantity: indicator, population,
+geography and period or date are compared column by column) and its <b>agreement</b> (whether the figure
+lies in the range the claim's words and rounding admit). The verdict is the first row below whose
+conditions one comparison meets. The tables on this page are generated from
+<code>data/raw/vocabulary/</code>, the same tables the rules read.</p>
+<p>A claim counts as <b>checked</b> only when it met independent evidence (grades a–c) of the same
+quantity, whether that evidence agreed or not. Bounds, the documents' own arithmetic, proxies and
+sources written or reported by a document's authors are shown with every claim but never counted.</p>
+<h2>Verdicts, in the order they are decided</h2><div class="table-wrap">{verdicts_tab}</div>
+<h2>Evidence grades</h2><div class="table-wrap">{grades_tab}</div>
+<h2>Arithmetic relations between claims</h2><div class="table-wrap">{kinds_tab}</div>
+<h2>Rounding and qualifiers</h2>
+<p>A printed figure admits a range: half a unit of its last printed digit ("46.6%" admits 46.55 to 46.65;
+"26,000" ±500); "at least" and "more than" admit anything above; "about" ±5% or the rounding, whichever is
+wider; "nearly" 90–100% of the figure; "at most" anything up to it. A proxy's tolerance widens the range
+only for the proxy, and its difference is always shown.</p>
+"""
+
+
+def render_method(out_dir: Path) -> Path:
+    """Write ``method.html`` (see :func:`method_body`)."""
+    out = out_dir / "method.html"
+    out.write_text(page("Method: verdicts, evidence grades and relations — mxrights", method_body()), encoding="utf-8")
+    return out
 
 
 def _title(nbp: Path) -> str:
