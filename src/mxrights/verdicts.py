@@ -192,8 +192,11 @@ def bound_agrees(scope: str, value: float, claim: pd.Series) -> tuple[bool, str]
     lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
     if scope in ("narrower", "part"):
         ok = hi >= value
+        implied = (f"; the claim states only a lower bound, which this one implies, but the evidence does not "
+                   f"measure the claim's quantity" if ok and not math.isfinite(hi) and value >= lo else "")
         return ok, (f"{_fmt(value)} counts only part of the claim's quantity, so the true figure is at least "
-                    f"{_fmt(value)}; the claim's range {_range(claim)} " + ("reaches it" if ok else "lies below it: the claim is too small"))
+                    f"{_fmt(value)}; the claim's range {_range(claim)} "
+                    + ("reaches it" if ok else "lies below it: the claim is too small") + implied)
     ok = lo <= value
     return ok, (f"{_fmt(value)} counts a broader quantity, so the claim's figure is at most {_fmt(value)}; "
                 f"the claim's range {_range(claim)} " + ("respects it" if ok else "exceeds it: the claim is too large"))
