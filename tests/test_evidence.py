@@ -80,3 +80,28 @@ def test_row_accounting_of_the_build_balances():
     assert cen.loc["drop placeholder 1900-01-01", "dropped"] == 1316
     kept = [s for s in cen.index if s.startswith("keep ")]
     assert kept == ["keep 3768 identical rows"]
+
+
+def test_every_locator_quotes_the_page_in_a_few_words(ev):
+    words = ev["locator"].str.split().str.len()
+    assert (words <= 25).all(), ev.loc[words > 25, ["evidence_id", "locator"]]
+    assert not ev["locator"].str.fullmatch(r"(paragraph|same|news report).*", case=False).any()
+
+
+def test_a_figure_reported_by_a_co_author_is_never_the_only_independent_check():
+    """Rows reported on a party's site are graded (d) for that document, whatever the publisher."""
+    from mxrights import verdicts, vocab
+
+    from mxrights import claims
+
+    ev_ = evidence.load_evidence()
+    doc_of = claims.load_claims().set_index("claim_id")["document"]
+    for _, row in ev_[ev_["claim_id"].notna()].iterrows():
+        for cid in row["claim_id"].split(";"):
+            doc = doc_of[cid]
+            parties = vocab.parties_of(doc)
+            grade, why = verdicts.evidence_grade(row, parties, doc)
+            if row["publisher_id"] in parties or (row["reported_by_id"] or "") in parties:
+                assert grade == "d" and why
+            else:
+                assert grade in ("b", "c") and not why
