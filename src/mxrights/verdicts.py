@@ -109,7 +109,7 @@ def evidence_grade(row: pd.Series, parties: set[str], document: str = "") -> tup
     for who, what in ((pub, "published"), (rep, "reported")):
         if who and who in parties:
             role = roles.loc[(roles["org_id"] == who) & (roles["document"] == document), "role"]
-            role_txt = role.iloc[0] if len(role) else "party"
+            role_txt = (role.iloc[0] if len(role) else "party").replace("cosigner", "co-signer")
             return "d", f"{what} by {orgs.loc[who, 'name_en']}, {role_txt} of this document"
     return ("b", "") if not rep or rep == pub else ("c", "")
 

@@ -154,6 +154,12 @@ def organisations(path: Path | None = None) -> pd.DataFrame:
     return df
 
 
+#: Roles that make a body a party of a document. A ``probable cosigner`` is a regular signer
+#: of the series where the document's own list is incomplete: treated as a party, so that
+#: evidence from it is never counted as independent on a guess.
+PARTY_ROLES = ("author", "cosigner", "commissioner", "probable cosigner")
+
+
 @lru_cache(maxsize=4)
 def document_parties(path: Path | None = None) -> pd.DataFrame:
     """Authors and co-signers of each checked document: ``document, org_id, role, source_url, source_quote``.
@@ -168,8 +174,8 @@ def document_parties(path: Path | None = None) -> pd.DataFrame:
         if r["org_id"] not in known:
             raise TableError(f"{path}, row {i + 2}, column org_id: {r['org_id']!r} is not in "
                              "data/raw/vocabulary/organisations.csv; add the organisation there first")
-        if r["role"] not in ("author", "cosigner", "commissioner"):
-            raise TableError(f"{path}, row {i + 2}, column role: {r['role']!r} is not author, cosigner or commissioner")
+        if r["role"] not in PARTY_ROLES:
+            raise TableError(f"{path}, row {i + 2}, column role: {r['role']!r} is not one of {', '.join(PARTY_ROLES)}")
     return df
 
 
