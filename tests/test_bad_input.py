@@ -206,3 +206,10 @@ def test_garbled_rnpdno_count_is_an_error_not_a_zero(tmp_path):
                                        "2011,2,l,0,01,desaparecidos,Aguascalientes,Ags.\n")
     with pytest.raises(cleaning.DataError, match=r"rnpdno.csv\), row 3, column mujer: 'l' is not a count >= 0"):
         cleaning.load_rnpdno_2020(cleaning.RowLedger(), p)
+
+
+def test_cli_refuses_an_unknown_document_and_accepts_a_memo_id(capsys):
+    code, err = _cli(["claims", "--document", "nosuch.txt"], capsys)
+    assert code == 2 and "unknown document 'nosuch.txt'; use one of: giz-torture-prevention-2017" in err
+    code, _ = _cli(["claims", "--document", "amnesty-letter-2014"], capsys)
+    assert code == 0

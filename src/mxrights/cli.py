@@ -64,9 +64,39 @@ def cmd_rehash(args) -> int:
     return 0
 
 
+def _document_name(value: str | None) -> str | None:
+    """A document named by its seed file name or its memo id (``amnesty-letter-2014``).
+
+    Raises:
+        ValueError: neither, with the list of valid names (exit 2 through the CLI).
+    """
+    if value is None:
+        return None
+    from . import vocab
+
+    memos = vocab.memos()
+    if value in set(memos["document"]):
+        return value
+    by_memo = dict(zip(memos["memo"], memos["document"]))
+    if value in by_memo:
+        return by_memo[value]
+    raise UsageError(f"unknown document {value!r}; use one of: "
+                     + ", ".join(f"{m} ({d})" for m, d in by_memo.items()))
+
+
+class UsageError(ValueError):
+    """A command-line value the project does not know (exit 2)."""
+
+
 def cmd_claims(args) -> int:
     from . import claims, report
 
+    args.document = _document_name(args.document)
+    if args.indicator:
+        from . import vocab
+
+        if args.indicator not in set(vocab.indicators()["indicator"]):
+            raise UsageError(f"unknown indicator {args.indicator!r}; see data/raw/indicators.csv for the list")
     if args.check:
         check = report.load_table("claims_check")
         if args.document:
@@ -210,8 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_fetch)
     dsub.add_parser("rehash", help="refresh hashes of data/raw tables").set_defaults(func=cmd_rehash)
     c = sub.add_parser("claims", help="the claims ledger")
-    c.add_argument("--document")
-    c.add_argument("--indicator")
+    c.add_argument("--document", help="a seed file name or a memo id (e.g. amnesty-letter-2014)")
+    c.add_argument("--indicator", help="an indicator of data/raw/indicators.csv")
     c.add_argument("--check", action="store_true", help="print verdicts grouped by document")
     c.add_argument("--coverage", action="store_true",
                    help="account for every number in the documents (claim, date or listed); exit 1 if one is missing")
@@ -267,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as exc:
+        if debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except _project_errors() as exc:
         if debug:
             raise
