@@ -83,10 +83,19 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
         jobs = [j for j in jobs if only in j.name]
         if not jobs:
             raise ValueError(f"no notebook job matches {only!r}")
+    extra = dict(extra or {})
+    for key in IDENTITY_PARAMETERS & set(extra):
+        raise ValueError(f"parameter {key!r} decides which page a job writes, so it cannot be changed with -p "
+                         f"(that would put one document on another's page); choose the page with --only instead: "
+                         + ", ".join(j.name for j in plan()))
     for j in jobs:
-        j.parameters.update(extra or {})
+        j.parameters.update(extra)
         check_parameters(j.parameters)
     return jobs
+
+
+#: Parameters that identify a page (one document's memo page, one topic's comparison page).
+IDENTITY_PARAMETERS = {"document", "topic"}
 
 
 def check_parameters(params: dict) -> None:
