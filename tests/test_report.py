@@ -20,10 +20,13 @@ def test_unverifiable_claim_says_what_would_settle_it_without_nan():
 
 
 def test_bounded_claim_shows_the_bound_not_a_reproduction():
-    html = _fragment("001_f6785c70f59d5a73.txt", "military")
-    card = html.split('id="cs2018-tlatlaya-executed"')[1].split('<div class="claim"')[0]
-    assert "upper bound <b>22</b> (a different quantity)" in card
-    assert "reproduced" not in card and "Within a bound from independent evidence" in card
+    html = _fragment("001_f6785c70f59d5a73.txt", "torture")
+    card = html.split('id="cs2018-fetor-investigations"')[1].split('<div class="claim"')[0]
+    assert "lower bound <b>7,208</b> (a different quantity)" in card       # averiguaciones previas only
+    assert "evidence gives" not in card and "Within a bound from independent evidence" in card
+    military = _fragment("001_f6785c70f59d5a73.txt", "military")
+    card = military.split('id="cs2018-tlatlaya-executed"')[1].split('<div class="claim"')[0]
+    assert "evidence gives <b>15</b>" in card and "Confirmed by independent evidence" in card
 
 
 def test_non_independent_evidence_says_why():
