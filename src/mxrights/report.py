@@ -155,7 +155,8 @@ def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
             f'<p>{verdict_badge(r.verdict)} <code>{html.escape(r.claim_id)}</code> · '
             f'published <b>{r.published_value:,.6g}</b> {html.escape(r.unit)} ({html.escape(r.qualifier)}){figure}</p>'
             + (f'<p class="small">Evidence {html.escape(grade)}'
-               + (f" — not independent: {html.escape(why)}" if why else "") + "</p>" if grade else "")
+               + (f" — not independent: {html.escape(why)}" if why else "") + "</p>" if grade
+               else '<p class="small">Evidence grade: none (no evidence found)</p>')
             + f'<p class="small">{html.escape(" ".join(t for t in (_text(r.method) + (":" if _text(r.method) else ""), _text(r.reason)) if t))}</p>'
             f'<p class="small">Source cited by the memo: {html.escape(_text(c["source_cited"]) or "none given")}</p>'
             + (f"<ul class='small'>{''.join(items)}</ul>" if items else "") + "</div>")
