@@ -145,3 +145,21 @@ def test_site_in_headless_chromium(builds, root):
         assert not problems, problems
     finally:
         httpd.shutdown()
+
+
+def test_memo_pages_lead_with_the_share_of_independent_checks(builds):
+    import pandas as pd
+
+    from mxrights import paths, vocab
+
+    a, _ = builds
+    check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
+    for doc, memo in zip(vocab.memos()["document"], vocab.memos()["memo"]):
+        mine = check[check["document"] == doc]
+        n = int(mine["independent_check"].sum())
+        page = (a / "html" / f"memo_{memo}.html").read_text(encoding="utf-8")
+        lead = f"{100 * n / len(mine):.1f}% of this document's {len(mine)} claims ({n}) were checked"
+        assert lead in page and page.index(lead) < page.index('id="Data"')
+    index = (a / "html" / "index.html").read_text(encoding="utf-8")
+    total = check["independent_check"].mean() * 100
+    assert f"<b>{total:.1f}%</b> of the {len(check)} claims" in index
