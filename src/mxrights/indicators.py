@@ -9,11 +9,10 @@ cut-off dates, scope and tolerance); :func:`recompute_all` runs them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-
-from pathlib import Path
 
 from . import cleaning, paths
 
