@@ -40,3 +40,14 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture(scope="session")
+def annual():
+    """The committed annual table (rebuilt by ``mxrights tables``)."""
+    import pandas as pd
+
+    from mxrights import paths
+
+    return pd.read_csv(paths.processed_dir() / "indicators_annual.csv", keep_default_na=False,
+                       na_values=[""]).assign(note=lambda d: d["note"].fillna(""))

@@ -219,3 +219,20 @@ def test_run_refuses_a_parameter_that_would_put_one_document_on_another_page(cap
     code, err = _cli(["run", "--only", "memo_amnesty", "-p", "document", "002_39f8a48ad0d94c5c.txt"], capsys)
     assert code == 2 and "parameter 'document' decides which page a job writes" in err
     assert "memo_amnesty-letter-2014" in err
+
+
+def test_press_graves_file_in_mac_roman_loads_and_a_garbled_count_is_named(tmp_path):
+    from mxrights import cleaning
+
+    head = "grupo,ano,cve_ente,estado,numero_de_fosas,numero_de_cuerpos\n"
+    good = head + "grupo_uno,2010,16,Michoac\u00e1n,3,na\ngrupo_uno,2011,9,Ciudad de M\u00e9xico,na,4\n"
+    p = tmp_path / "fosas.csv"
+    p.write_bytes(good.encode("mac_roman"))
+    ledger = cleaning.RowLedger()
+    df = cleaning.load_graves_press(ledger, path=p, name="fixture")
+    assert df["state"].tolist() == ["16", "09"]
+    assert df["graves"].isna().tolist() == [False, True] and int(df["graves"].iloc[0]) == 3
+    assert ledger.frame()["rows_in"].tolist() == [2]
+    p.write_bytes((head + "grupo_uno,2010,16,X,tres,1\n").encode("mac_roman"))
+    with pytest.raises(cleaning.DataError, match=r"row 2, column numero_de_fosas: 'tres'"):
+        cleaning.load_graves_press(cleaning.RowLedger(), path=p, name="fixture")

@@ -66,3 +66,46 @@ def test_every_series_point_traces_to_a_ledger_evidence_or_registry_row(root):
     regs = annual.loc[annual["trace"].str.startswith("registry:"), "trace"].str.removeprefix("registry:")
     assert set(regs) <= names
     assert set(annual["kind"]) == {"memo-claim", "official", "recomputed"}
+
+
+# --- zeros are data, partial years, the press-based graves file -----------------------------
+
+def test_every_year_fills_years_without_events_with_zero():
+    counts = pd.Series([3, 1], index=[2000, 2002])
+    got = series._every_year(counts, 2000, 2003)
+    assert got["year"].tolist() == [2000, 2001, 2002, 2003]
+    assert got["value"].tolist() == [3, 0, 1, 0]
+
+
+def test_cpj_series_keeps_years_with_no_journalist_killed():
+    cpj = pd.DataFrame({"year": [2001, 2001, 2004], "type_of_death": ["", "", ""]})
+    row = pd.Series({"indicator": "journalists_killed_cpj", "first": 2000, "last": 2004})
+    got = series.SERIES_METHODS["count_by_year"]({"cpj": cpj}, row)
+    assert got["value"].tolist() == [0, 2, 0, 0, 1]
+    trend = series.poisson_trend(got)  # the model sees the zeros too
+    assert trend.n_years == 5
+
+
+def test_real_cpj_series_has_its_zero_years(annual):
+    cpj = annual[annual["indicator"] == "journalists_killed_cpj"].set_index("year")["value"]
+    assert len(cpj) == 25  # 2000-2024, every year present
+    assert cpj[2013] == 0 and cpj[2023] == 0 and cpj[2000] == 0
+
+
+def test_press_graves_sum_counts_sites_without_a_count_in_the_note():
+    graves = pd.DataFrame({"year": [2010, 2010, 2010, 2012], "state": ["01", "02", "03", "04"],
+                           "graves": pd.array([2, pd.NA, 5, 1], dtype="Int64"),
+                           "bodies": pd.array([1, 1, pd.NA, 0], dtype="Int64")})
+    got = series._press_sum(graves, "graves", 2010, 2012)
+    assert got["value"].tolist() == [7, 0, 1]
+    assert got["note"].tolist() == ["1 site(s) without a graves count left out", "", ""]
+
+
+def test_partial_years_parse():
+    assert series._partial("2018: January to April; 2025: to October") == {2018: "January to April", 2025: "to October"}
+
+
+def test_cenapi_2018_is_marked_partial(annual):
+    row = annual[(annual["indicator"] == "disappeared_persons_by_year") & (annual["source_id"] == "cenapi")
+                 & (annual["year"] == 2018)].iloc[0]
+    assert row["note"].startswith("partial year: January to April")

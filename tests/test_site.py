@@ -140,7 +140,7 @@ def test_site_in_headless_chromium(builds, root):
             text = page.goto(base + "index.html") and page.inner_text("body")
             assert "Verdicts by document" in text and "Data registry" in text
             assert page.locator("a[href^='memo_']").count() == 5
-            assert page.locator("a[href^='comparison_']").count() >= 4
+            assert page.locator("a[href^='comparison_']").count() >= 6
             browser.close()
         assert not problems, problems
     finally:

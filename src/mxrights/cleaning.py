@@ -275,6 +275,40 @@ def load_graves(ledger: RowLedger, path: Path | None = None, name: str = "advld_
     return out
 
 
+def load_graves_press(ledger: RowLedger, path: Path | None = None, name: str = "pdh_ibero_graves_press",
+                      encoding: str = "mac_roman") -> pd.DataFrame:
+    """PDH Ibero press-based list of clandestine-grave findings, 2007–2019: one row per site.
+
+    The file mixes encodings (Mac Roman bytes with some double-encoded UTF-8 state names),
+    so states are taken from the INEGI code ``cve_ente``, never from the names. ``na``/``NA``
+    count cells are unknown (kept as NA, not 0); any other non-numeric count is an error.
+    Free-text columns (places, case files, observations) are dropped on load.
+
+    Returns:
+        ``year, state, graves, bodies`` (``graves``/``bodies`` nullable Int64: graves and
+        bodies reported at the site).
+    """
+    path = path or registry.resolve(name)
+    df = read_csv_checked(path, ["ano", "cve_ente", "numero_de_fosas", "numero_de_cuerpos"], name, encoding=encoding)
+    ledger.record(name, "read", len(df), len(df), "rows read (one row per site of findings)")
+    out = pd.DataFrame({"year": pd.to_numeric(df["ano"], errors="coerce"),
+                        "state": normalise_state_code(df["cve_ente"])})
+    for col, src in (("graves", "numero_de_fosas"), ("bodies", "numero_de_cuerpos")):
+        cell = df[src].fillna("na").astype(str).str.strip()
+        unknown = cell.str.lower() == "na"
+        bad = ~unknown & ~cell.str.fullmatch(r"\d+")
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(f"{name} ({path}), row {i + 2}, column {src}: {df.loc[i, src]!r} is not a count "
+                            "(a whole number >= 0, or na when unknown)")
+        out[col] = pd.to_numeric(cell.where(~unknown), errors="coerce").astype("Int64")
+    if out["year"].isna().any():
+        i = int(out["year"].isna().idxmax())
+        raise DataError(f"{name} ({path}), row {i + 2}, column ano: {df.loc[i, 'ano']!r} is not a year")
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
 def load_rnped_2018_states(ledger: RowLedger, path: Path | None = None,
                            name: str = "rnped_fc_2018_01_state") -> pd.DataFrame:
     """RNPED fuero común persons not located by state, Jan 2018 (``state, name, count``).

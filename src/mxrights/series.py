@@ -11,6 +11,7 @@ used on the comparison pages.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,8 @@ def topic_indicators() -> dict[str, list[str]]:
     return vocab.series_indicators()
 
 
-COLUMNS = ["indicator", "geography", "year", "as_of", "value", "unit", "kind", "source_id", "trace"]
+COLUMNS = ["indicator", "geography", "year", "as_of", "value", "unit", "kind", "source_id", "source_label", "note",
+           "trace"]
 
 
 def _year_of(asof: str) -> int:
@@ -33,70 +35,195 @@ def _year_of(asof: str) -> int:
 
 
 def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
-    """Memo figures as series points, dated by their ``as_of``."""
+    """Memo figures as series points, dated by their ``as_of``; labelled with the memo's title and date."""
+    from . import vocab
+
     c = claims[claims["as_of"].notna()]
+    memos = vocab.memos().set_index("memo")
+    label = c["memo"].map(lambda m: f"{memos.loc[m, 'title']} ({memos.loc[m, 'published']})" if m in memos.index else m)
     return pd.DataFrame({"indicator": c["indicator"], "geography": "Mexico",
                          "year": c["as_of"].map(_year_of), "as_of": c["as_of"], "value": c["value"].astype(float),
-                         "unit": c["unit"], "kind": "memo-claim", "source_id": c["memo"],
-                         "trace": "claims.csv:" + c["claim_id"]})
+                         "unit": c["unit"], "kind": "memo-claim", "source_id": c["memo"], "source_label": label,
+                         "note": "", "trace": "claims.csv:" + c["claim_id"]})
+
+
+def _evidence_year(row: pd.Series, measure: str) -> int:
+    """The year an evidence figure belongs to: a flow's period end, a stock's or attribute's as-of."""
+    if measure == "flow" and str(row.get("period_end") or "").strip():
+        return _year_of(row["period_end"])
+    return _year_of(row["as_of"])
+
+
+def _evidence_label(row: pd.Series) -> str:
+    by = str(row.get("reported_by") or "").strip()
+    who = str(row.get("publisher") or row["publisher_id"])
+    return f"{who}, {row['year']}" + (f" (reported by {by})" if by and by != who else "")
 
 
 def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
     """Evidence rows as series points; ``combine=sum`` parts are added into one point.
 
-    Rows that are only a component of a claimed quantity (``scope = part``) or a share whose
-    complement is meant (``combine = complement``) are not points of the indicator's series.
+    A flow is dated by the end of its period, a stock by its as-of date (``measure`` in
+    ``indicators.csv``). Rows that are only a component of a claimed quantity (``scope = part``)
+    or a share whose complement is meant (``combine = complement``) are not points of the
+    indicator's series. A partial period (not a whole calendar year) is noted.
     """
+    from . import vocab
+
+    measure = vocab.indicators().set_index("indicator")["measure"]
     e = evidence[evidence["as_of"].notna() & (evidence["scope"].fillna("") != "part")].copy()
     parts = e[e["combine"] == "sum"]
     single = e[~e["combine"].isin(["sum", "complement"])]
-    rows = [pd.DataFrame({"indicator": single["indicator"], "geography": "Mexico",
-                          "year": single["period_end"].fillna(single["as_of"]).map(_year_of)
-                          .where(single["indicator"] == "disappeared_persons_by_year", single["as_of"].map(_year_of)),
+    years = [_evidence_year(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()]
+    rows = [pd.DataFrame({"indicator": single["indicator"], "geography": "Mexico", "year": years,
                           "as_of": single["as_of"], "value": single["value"].astype(float), "unit": single["unit"],
                           "kind": "official", "source_id": single["source_id"],
+                          "source_label": [_evidence_label(r) for _, r in single.iterrows()],
+                          "note": [_partial_period(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()],
                           "trace": "evidence.csv:" + single["evidence_id"]})]
     for (ind, asof), g in parts.groupby(["indicator", "as_of"]):
-        rows.append(pd.DataFrame([{"indicator": ind, "geography": "Mexico", "year": _year_of(asof), "as_of": asof,
-                                   "value": float(g["value"].astype(float).sum()), "unit": g["unit"].iloc[0],
-                                   "kind": "official", "source_id": g["source_id"].iloc[0],
+        first = g.iloc[0]
+        rows.append(pd.DataFrame([{"indicator": ind, "geography": "Mexico",
+                                   "year": _evidence_year(first, measure.get(ind, "flow")), "as_of": asof,
+                                   "value": float(g["value"].astype(float).sum()), "unit": first["unit"],
+                                   "kind": "official", "source_id": first["source_id"],
+                                   "source_label": _evidence_label(first), "note": "sum of parts printed separately",
                                    "trace": "evidence.csv:" + "+".join(g["evidence_id"])}]))
     return pd.concat(rows, ignore_index=True)
 
 
-def from_primary(cenapi: pd.DataFrame, igimex: pd.DataFrame, cpj: pd.DataFrame, graves: pd.DataFrame,
-                 rnpdno2020: pd.DataFrame, rnpdno2026: pd.DataFrame) -> pd.DataFrame:
-    """Series recomputed from the registered primary files."""
+def _partial_period(row: pd.Series, measure: str) -> str:
+    """``partial year: 2025-01 to 2025-10`` when a flow's period is not one whole calendar year."""
+    start, end = str(row.get("period_start") or ""), str(row.get("period_end") or "")
+    if measure != "flow" or not start or not end or start[:4] != end[:4]:
+        return ""
+    year = start[:4]
+    whole = (schemas.period_bound(start) == pd.Timestamp(f"{year}-01-01")
+             and schemas.period_bound(end, end=True) == pd.Timestamp(f"{year}-12-31"))
+    return "" if whole else f"partial year: {start} to {end}"
+
+
+def _every_year(counts: pd.Series, first: int, last: int) -> pd.DataFrame:
+    """``year, value`` for every year in [first, last]; a year with no event is 0, not absent."""
+    idx = pd.RangeIndex(first, last + 1, name="year")
+    s = counts.groupby(level=0).sum().reindex(idx, fill_value=0)
+    return pd.DataFrame({"year": idx.astype(int), "value": s.to_numpy()})
+
+
+def _status_by_year(frame: pd.DataFrame, status: str, first: int, last: int) -> pd.DataFrame:
+    sub = frame[(frame["status"] == status) & frame["year"].notna()]
+    return _every_year(sub.groupby(sub["year"].astype(int))["count"].sum(), first, last)
+
+
+def _press_sum(graves: pd.DataFrame, column: str, first: int, last: int) -> pd.DataFrame:
+    """Yearly sum of a press count; the note says how many sites had no count."""
+    out = _every_year(graves.groupby("year")[column].sum(min_count=0).astype("int64"), first, last)
+    unknown = graves[graves[column].isna()].groupby("year").size()
+    out["note"] = [f"{int(unknown.get(y, 0))} site(s) without a {column} count left out" if unknown.get(y, 0) else ""
+                   for y in out["year"]]
+    return out
+
+
+_RNPDNO_STATUS = {"disappeared_persons_by_year": "missing", "located_alive_by_year": "found_alive",
+                  "located_dead_by_year": "found_dead"}
+
+#: Series methods by name (``data/raw/series_recomputed.csv``, column ``method``): each takes the
+#: loaded primary frames and one row of that table and returns ``year, value`` (and optionally
+#: ``as_of`` and ``note`` per year) for every year of the row's window.
+SERIES_METHODS: dict[str, Callable[[dict, pd.Series], pd.DataFrame]] = {
+    "missing_by_year": lambda d, r: _every_year(
+        d["cenapi"].loc[d["cenapi"]["status"] == "missing", "date"].dt.year.dropna().astype(int).value_counts(),
+        r["first"], r["last"]),
+    "still_missing_at_year_end": lambda d, r: pd.DataFrame(
+        [{"year": y, "value": indicators.still_missing(d["cenapi"], _year_end(y, r)), "as_of": _year_end(y, r)}
+         for y in range(r["first"], r["last"] + 1)]),
+    "rnpdno_by_year_status": lambda d, r: _status_by_year(d["rnpdno2020"], _RNPDNO_STATUS[r["indicator"]],
+                                                          r["first"], r["last"]),
+    "rnpdno_2026_by_year_status": lambda d, r: _status_by_year(d["rnpdno2026"], _RNPDNO_STATUS[r["indicator"]],
+                                                               r["first"], r["last"]),
+    "igimex_mean_by_edition": lambda d, r: pd.DataFrame(
+        [{"year": y, "value": round(indicators.igimex_mean(d["igimex"], y), 4), "as_of": str(y)}
+         for y in sorted(d["igimex"]["year"].dropna().astype(int).unique()) if r["first"] <= y <= r["last"]]),
+    "count_by_year": lambda d, r: _every_year(d["cpj"].groupby(d["cpj"]["year"].astype(int)).size(),
+                                              r["first"], r["last"]),
+    "advld_graves_by_year": lambda d, r: _every_year(d["graves"].set_index("year")["graves"], r["first"], r["last"]),
+    "advld_bodies_by_year": lambda d, r: _every_year(d["graves"].set_index("year")["bodies"], r["first"], r["last"]),
+    "press_graves_by_year": lambda d, r: _press_sum(d["graves_press"], "graves", r["first"], r["last"]),
+    "press_bodies_by_year": lambda d, r: _press_sum(d["graves_press"], "bodies", r["first"], r["last"]),
+    "press_sites_by_year": lambda d, r: _every_year(d["graves_press"].groupby("year").size(), r["first"], r["last"]),
+}
+
+
+def _year_end(year: int, row: pd.Series) -> str:
+    """31 December of ``year``, or the last day the data cover (``data_end``) when earlier."""
+    end = f"{year}-12-31"
+    return min(end, row["data_end"]) if row["data_end"] else end
+
+
+def load_series_table(path=None) -> pd.DataFrame:
+    """The recomputed-series table ``data/raw/series_recomputed.csv`` (one row per series).
+
+    Raises:
+        mxrights.schemas.TableError: unknown method or primary file, or a window that is not
+            two years in order.
+    """
+    from . import registry
+    from .vocab import _read
+
+    path = path or registry.resolve("series_recomputed")
+    df = _read(path, ["indicator", "method", "primary", "source_id", "source_label", "as_of", "data_end",
+                      "year_start", "year_end", "partial_years", "note"])
+    known = set(registry.load_registry()["name"])
+    for i, r in df.iterrows():
+        where = f"{path}, row {i + 2}"
+        if r["method"] not in SERIES_METHODS:
+            raise schemas.TableError(f"{where}, column method: {r['method']!r} is not one of {sorted(SERIES_METHODS)}")
+        if r["primary"] not in known:
+            raise schemas.TableError(f"{where}, column primary: {r['primary']!r} is not in the data registry")
+        try:
+            first, last = int(r["year_start"]), int(r["year_end"])
+        except ValueError:
+            raise schemas.TableError(f"{where}, columns year_start/year_end: {r['year_start']!r}, {r['year_end']!r} "
+                                     "are not years") from None
+        if first > last:
+            raise schemas.TableError(f"{where}, column year_end: {last} is before year_start {first}")
+    return df
+
+
+def _partial(text: str) -> dict[int, str]:
+    """``"2018: January to April"`` → {2018: "January to April"} (``;`` separates years)."""
+    out = {}
+    for part in filter(None, (p.strip() for p in str(text).split(";"))):
+        year, _, what = part.partition(":")
+        out[int(year)] = what.strip()
+    return out
+
+
+def from_primary(data: dict, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Series recomputed from the registered primary files, as ``series_recomputed.csv`` lists them.
+
+    Every year of each row's window is present (zeros are data); partial years carry a note.
+    """
+    from . import vocab
+
+    table = table if table is not None else load_series_table()
+    units = vocab.indicators().set_index("indicator")["unit"]
     out = []
-    by_year = indicators.missing_by_year(cenapi, 2000, 2018)
-    out.append(by_year.assign(indicator="disappeared_persons_by_year", as_of="2018-06-03", unit="count",
-                              source_id="cenapi", trace="registry:cenapi_records_import"))
-    for y in range(2007, 2019):
-        end = f"{y}-12-31" if y < 2018 else "2018-04-30"
-        out.append(pd.DataFrame([{"year": y, "value": indicators.still_missing(cenapi, end),
-                                  "indicator": "disappeared_persons_registered", "as_of": end, "unit": "count",
-                                  "source_id": "cenapi", "trace": "registry:cenapi_records_import"}]))
-    r20 = rnpdno2020[(rnpdno2020["status"] == "missing") & rnpdno2020["year"].between(2000, 2018)]
-    s = r20.groupby("year")["count"].sum()
-    out.append(pd.DataFrame({"year": s.index.astype(int), "value": s.values, "indicator": "disappeared_persons_by_year",
-                             "as_of": "2020-07-16", "unit": "count", "source_id": "rnpdno-2020",
-                             "trace": "registry:rnpdno_jul2020_year_state"}))
-    r26 = rnpdno2026[(rnpdno2026["status"] == "missing") & rnpdno2026["year"].between(2010, 2025)]
-    s = r26.groupby("year")["count"].sum()
-    out.append(pd.DataFrame({"year": s.index.astype(int), "value": s.values, "indicator": "disappeared_persons_by_year",
-                             "as_of": "2026-07-09", "unit": "count", "source_id": "rnpdno-2026",
-                             "trace": "registry:rnpdno_2026_state_month"}))
-    for y in (2016, 2018):
-        out.append(pd.DataFrame([{"year": y, "value": round(indicators.igimex_mean(igimex, y), 4),
-                                  "indicator": "impunity_index_state_mean", "as_of": str(y), "unit": "score",
-                                  "source_id": "udlap-igimex", "trace": "registry:udlap_igimex_2016_2018"}]))
-    j = indicators.journalists_killed_by_year(cpj)
-    j = j[(j["year"] >= 2000) & (j["year"] <= 2024)]
-    out.append(j.assign(indicator="journalists_killed_cpj", as_of="2025-05-25", unit="count", source_id="cpj",
-                        trace="registry:cpj_killed_confirmed_2025_05"))
-    out.append(pd.DataFrame({"year": graves["year"], "value": graves["graves"], "indicator": "graves_found_by_year",
-                             "as_of": "2018-07-22", "unit": "count", "source_id": "advld",
-                             "trace": "registry:advld_graves_national_year"}))
+    for _, r in table.iterrows():
+        row = r.copy()
+        row["first"], row["last"] = int(r["year_start"]), int(r["year_end"])
+        got = SERIES_METHODS[r["method"]](data, row).copy()
+        if "as_of" not in got:
+            got["as_of"] = r["as_of"]
+        if "note" not in got:
+            got["note"] = ""
+        partial = _partial(r["partial_years"])
+        got["note"] = [("; ".join(filter(None, [f"partial year: {partial[y]}" if y in partial else "", n])))
+                       for y, n in zip(got["year"], got["note"])]
+        got["indicator"], got["unit"], got["source_id"] = r["indicator"], units[r["indicator"]], r["source_id"]
+        got["source_label"] = r["source_label"]
+        got["trace"] = f"registry:{r['primary']}"
+        out.append(got)
     df = pd.concat(out, ignore_index=True)
     df["geography"] = "Mexico"
     df["kind"] = "recomputed"
@@ -115,6 +242,7 @@ def load_primary_frames(ledger: cleaning.RowLedger) -> dict:
     """Load every primary frame the series need (hash-checked)."""
     return {"cenapi": cleaning.load_cenapi(ledger), "igimex": cleaning.load_igimex(ledger),
             "cpj": cleaning.load_cpj(ledger), "graves": cleaning.load_graves(ledger),
+            "graves_press": cleaning.load_graves_press(ledger),
             "rnpdno2020": cleaning.load_rnpdno_2020(ledger), "rnpdno2026": cleaning.load_rnpdno_2026(ledger)}
 
 

@@ -45,7 +45,7 @@ def compute() -> dict[str, pd.DataFrame]:
     frames = series.load_primary_frames(ledger)
     rc = indicators.recompute_all(frames)
     check = verdicts.check_claims(cl, rel, ev, rc)
-    annual = series.assemble(cl, ev, series.from_primary(**frames))
+    annual = series.assemble(cl, ev, series.from_primary(frames))
     trends = trend_table(annual)
     return {"claims_check": check, "relations_check": rel, "verdict_summary": verdicts.verdict_counts(check),
             "indicators_annual": annual, "trend_estimates": trends, "row_accounting": ledger.frame()}
