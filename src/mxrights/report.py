@@ -7,6 +7,7 @@ tables. Every chart carries a caption naming its sources.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -58,29 +59,72 @@ def verdict_chart(check: pd.DataFrame, title: str):
     return fig
 
 
+#: One marker per kind of point, the same on every chart.
+KIND_STYLE = {"recomputed": {"marker": "s", "label": "recomputed from primary data"},
+              "official": {"marker": "o", "label": "published figure"},
+              "memo-claim": {"marker": "X", "label": "memo claim"}}
+
+
+def _thousands(x, _pos=None) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"
+
+
+def drawable(annual: pd.DataFrame, indicator: str, first: int, last: int) -> bool:
+    """Whether an indicator has points in at least two years (one point is a sentence, not a chart)."""
+    sub = annual[(annual["indicator"] == indicator) & annual["year"].between(first, last)]
+    return sub["year"].nunique() >= 2
+
+
 def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, last: int):
-    """The series of one indicator, every source a line, memo claims as labelled markers."""
+    """The series of one indicator: a line per source (labelled by publisher and edition), memo
+    claims as labelled crosses, partial years as hollow markers; integer years, thousands
+    separators, the legend outside the data; 1,280 px wide. Returns None for fewer than two years.
+    """
     import matplotlib.pyplot as plt
-    import seaborn as sns
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     sub = annual[(annual["indicator"] == indicator) & annual["year"].between(first, last)].copy()
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=90)
+    if sub["year"].nunique() < 2:
+        return None
+    sub["note"] = sub["note"].fillna("")
+    n_entries = sub.loc[sub["kind"] != "memo-claim", "source_label"].nunique() * 2 + 1
+    fig, ax = plt.subplots(figsize=(6.4, 2.9 + 0.14 * n_entries), dpi=200, layout="constrained")
+    palette = plt.get_cmap("tab10")
     lines = sub[sub["kind"] != "memo-claim"]
-    if len(lines):
-        sns.lineplot(data=lines, x="year", y="value", hue="source_id", style="kind", markers=True,
-                     dashes=False, ax=ax, estimator=None, errorbar=None)
+    for i, (src, g) in enumerate(lines.groupby("source_label", sort=True)):
+        g = g.sort_values(["year", "as_of"])
+        kind = g["kind"].iloc[0]
+        colour = palette(i % 10)
+        main = g.drop_duplicates("year", keep="first")
+        whole = main[~main["note"].str.startswith("partial year")]
+        ax.plot(whole["year"], whole["value"], color=colour, marker=KIND_STYLE[kind]["marker"], markersize=4,
+                linewidth=1.4, label=f"{src} ({KIND_STYLE[kind]['label']})")
+        part = g[g["note"].str.startswith("partial year")]
+        if len(part):
+            ax.scatter(part["year"], part["value"], marker=KIND_STYLE[kind]["marker"], s=30, facecolors="white",
+                       edgecolors=colour, zorder=4, label=f"{src}: partial year")
+        extra = g.drop(main.index, errors="ignore")
+        extra = extra[~extra["note"].str.startswith("partial year")]
+        if len(extra):
+            ax.scatter(extra["year"], extra["value"], marker="D", s=18, color=colour, zorder=4,
+                       label=f"{src}: a second figure for the same year")
     pts = sub[sub["kind"] == "memo-claim"]
-    for r in pts.itertuples():
-        ax.scatter([r.year], [r.value], marker="X", s=90, color="#b2182b", zorder=5)
-        ax.annotate(f"{r.source_id}\n{r.value:,.0f}", (r.year, r.value), textcoords="offset points",
-                    xytext=(6, 6), fontsize=7, color="#b2182b")
-    ax.set_title(label, fontsize=10)
-    ax.set_xlabel("year (of event, or of the figure's date)")
-    ax.set_ylabel(sub["unit"].iloc[0] if len(sub) else "")
-    if ax.get_legend() is not None:
-        ax.legend(fontsize=7, loc="upper left")
-    sns.despine(fig)
-    fig.tight_layout()
+    if len(pts):
+        ax.scatter(pts["year"], pts["value"], marker="X", s=60, color="#b2182b", zorder=5, label="memo claim")
+        for r in pts.itertuples():
+            year = re.search(r"\((\d{4})[^()]*\)$", str(r.source_label))
+            ax.annotate(f"memo {year.group(1) if year else r.year}",
+                        (r.year, r.value), textcoords="offset points", xytext=(5, 5), fontsize=6, color="#b2182b")
+    ax.set_title(label, fontsize=9)
+    ax.set_xlabel("year")
+    ax.set_ylabel(sub["unit"].iloc[0], fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.tick_params(labelsize=7)
+    ax.set_ylim(bottom=0)
+    fig.legend(fontsize=6, loc="outside lower left", frameon=False)  # below the axes, never over the data
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
     return fig
 
 

@@ -55,9 +55,8 @@ def _evidence_year(row: pd.Series, measure: str) -> int:
 
 
 def _evidence_label(row: pd.Series) -> str:
-    by = str(row.get("reported_by") or "").strip()
-    who = str(row.get("publisher") or row["publisher_id"])
-    return f"{who}, {row['year']}" + (f" (reported by {by})" if by and by != who else "")
+    """The publisher's name: one line per publisher on a chart, whoever reported each figure."""
+    return str(row.get("publisher") or row["publisher_id"])
 
 
 def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
@@ -322,3 +321,36 @@ def as_of_alignment(annual: pd.DataFrame, indicator: str) -> pd.DataFrame:
                      "reference": None if ref is None else f"{ref['kind']}: {ref['trace']}",
                      "difference": None if ref is None else c.value - ref["value"]})
     return pd.DataFrame(rows)
+
+
+def topic_answer(annual: pd.DataFrame, trends: pd.DataFrame, indicators: list[str], labels: pd.Series,
+                 first: int, last: int) -> str:
+    """Two sentences answering a comparison page's question, computed from the data.
+
+    The first names the longest annual series of the topic (official or recomputed, whole
+    years): its first and last values and, when it was fitted, the rate ratio per year with
+    its 95 % interval. The second says how many of the topic's series have at least five
+    years and how many memo figures sit on the charts.
+    """
+    sub = annual[annual["indicator"].isin(indicators) & annual["year"].between(first, last)]
+    sub = sub[~sub["note"].fillna("").str.startswith("partial year")]
+    data = sub[sub["kind"] != "memo-claim"]
+    if data.empty:
+        return "No annual series of this topic has figures in the years shown."
+    size = data.groupby(["indicator", "source_id"])["year"].nunique().sort_values(ascending=False, kind="stable")
+    ind, src = size.index[0]
+    g = data[(data["indicator"] == ind) & (data["source_id"] == src)].sort_values(["year", "as_of"])
+    g = g.drop_duplicates("year")
+    a, b = g.iloc[0], g.iloc[-1]
+    fmt = (lambda v: f"{v:,.0f}") if a["unit"] == "count" else (lambda v: f"{v:,.1f}")
+    text = (f"The longest series, {labels.get(ind, ind)} ({a['source_label']}), went from {fmt(a['value'])} "
+            f"in {a['year']} to {fmt(b['value'])} in {b['year']}")
+    t = trends[(trends["indicator"] == ind) & (trends["source_id"] == src)]
+    if len(t):
+        t = t.iloc[0]
+        text += (f"; its fitted trend is ×{t['rate_ratio']:.2f} a year (95% CI {t['rr_lower']:.2f}–"
+                 f"{t['rr_upper']:.2f}, {int(t['first_year'])}–{int(t['last_year'])})")
+    five = int((data.groupby("indicator")["year"].nunique() >= 5).sum())
+    memo = int((sub["kind"] == "memo-claim").sum())
+    return (text + f". {five} of the topic's {data['indicator'].nunique()} charted indicators have five or more "
+            f"years of figures, and {memo} memo figure(s) sit beside them.")

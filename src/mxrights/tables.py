@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import claims as claims_mod
+from . import vocab, claims as claims_mod
 from . import cleaning, evidence, indicators, paths, series, verdicts
 
 
@@ -51,22 +51,29 @@ def compute() -> dict[str, pd.DataFrame]:
             "indicators_annual": annual, "trend_estimates": trends, "row_accounting": ledger.frame()}
 
 
-def trend_table(annual: pd.DataFrame) -> pd.DataFrame:
-    """Trend estimate for every recomputed or official annual count series with ≥ 3 years."""
+def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006) -> pd.DataFrame:
+    """Trend estimate for every recomputed or official annual count series.
+
+    Only flows (``measure`` in indicators.csv) counted in whole years qualify: partial years
+    are left out of the fit, and a series needs ``min_points`` comparable years from ``since``
+    (the first year of the period the memos discuss) on. Where one source gives two values for a
+    year (a conflict), the first by as-of date is used and the other is shown on the page.
+    """
+    measure = vocab.indicators().set_index("indicator")["measure"]
     rows = []
     keys = annual[annual["kind"] != "memo-claim"].groupby(["indicator", "source_id"])
     for (ind, src), g in keys:
-        g = g.drop_duplicates("year", keep="last")
-        if len(g) < 3 or g["unit"].iloc[0] != "count" or ind == "disappeared_persons_registered":
+        if g["unit"].iloc[0] != "count" or measure.get(ind) != "flow":
             continue
-        g = g[g["year"] >= 2006]
-        if len(g) < 3:
+        g = g[~g["note"].fillna("").str.startswith("partial year") & (g["year"] >= since)]
+        g = g.sort_values(["year", "as_of"]).drop_duplicates("year", keep="first")
+        if len(g) < min_points:
             continue
         t = series.poisson_trend(g)
         rows.append({"indicator": ind, "source_id": src, "first_year": t.first_year, "last_year": t.last_year,
                      "first_value": float(g.iloc[0]["value"]), "last_value": float(g.iloc[-1]["value"]),
                      "model": t.model, "rate_ratio": round(t.rate_ratio, 6), "rr_lower": round(t.lower, 6),
-                     "rr_upper": round(t.upper, 6), "dispersion": round(t.dispersion, 4)})
+                     "rr_upper": round(t.upper, 6), "dispersion": round(t.dispersion, 4), "n_years": t.n_years})
     return pd.DataFrame(rows)
 
 
