@@ -109,3 +109,22 @@ def test_cenapi_2018_is_marked_partial(annual):
     row = annual[(annual["indicator"] == "disappeared_persons_by_year") & (annual["source_id"] == "cenapi")
                  & (annual["year"] == 2018)].iloc[0]
     assert row["note"].startswith("partial year: January to April")
+
+
+def test_summary_table_splits_short_series_and_uses_first_figure_of_a_year():
+    annual = pd.DataFrame({
+        "indicator": ["a"] * 4 + ["b"], "source_id": ["s"] * 4 + ["t"], "source_label": ["S"] * 4 + ["T"],
+        "year": [2010, 2011, 2011, 2012, 2015], "as_of": ["2011", "2012-01", "2012-06", "2013", "2016"],
+        "value": [10.0, 20.0, 99.0, 40.0, 5.0], "kind": ["official"] * 5, "unit": ["count"] * 5})
+    trends = pd.DataFrame({"indicator": ["a"], "source_id": ["s"], "rate_ratio": [2.0], "rr_lower": [1.5], "rr_upper": [2.5]})
+    long, short = series.summary_table(annual, trends)
+    assert long[["first_value", "last_value", "years", "change", "rate_ratio"]].iloc[0].tolist() == [10.0, 40.0, 3, 30.0, 2.0]
+    assert short[["indicator", "year", "value", "years"]].iloc[0].tolist() == ["b", 2015, 5.0, 1]
+
+
+def test_real_summary_lists_one_point_series_apart(annual):
+    trends = pd.read_csv(__import__("mxrights").paths.processed_dir() / "trend_estimates.csv")
+    long, short = series.summary_table(annual, trends)
+    assert (long["years"] >= 3).all() and (short["years"] < 3).all()
+    envipe = long[long["indicator"] == "crimes_dark_figure_envipe"].iloc[0]
+    assert (envipe["first_year"], envipe["last_year"], envipe["years"]) == (2010, 2024, 15)

@@ -354,3 +354,28 @@ def topic_answer(annual: pd.DataFrame, trends: pd.DataFrame, indicators: list[st
     memo = int((sub["kind"] == "memo-claim").sum())
     return (text + f". {five} of the topic's {data['indicator'].nunique()} charted indicators have five or more "
             f"years of figures, and {memo} memo figure(s) sit beside them.")
+
+
+def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per series (indicator × source) of official or recomputed figures.
+
+    Columns: ``indicator, source_id, source_label, first_year, first_value, last_year,
+    last_value, years`` (distinct years), ``change`` (last − first, same unit) and, where a
+    trend was fitted, ``rate_ratio, rr_lower, rr_upper``. Where a source gave two figures for
+    one year, the first by as-of date is used.
+
+    Returns:
+        ``(series, short)``: series with at least ``min_years`` years, and the rest (listed
+        apart: a change between one or two points is not a series).
+    """
+    pts = annual[annual["kind"] != "memo-claim"].sort_values(["indicator", "source_id", "year", "as_of"])
+    pts = pts.drop_duplicates(["indicator", "source_id", "year"], keep="first")
+    g = pts.groupby(["indicator", "source_id"])
+    tab = g.agg(source_label=("source_label", "first"), first_year=("year", "first"), first_value=("value", "first"),
+                last_year=("year", "last"), last_value=("value", "last"), years=("year", "nunique")).reset_index()
+    tab["change"] = tab["last_value"] - tab["first_value"]
+    tab = tab.merge(trends[["indicator", "source_id", "rate_ratio", "rr_lower", "rr_upper"]],
+                    on=["indicator", "source_id"], how="left")
+    long = tab["years"] >= min_years
+    short = tab.loc[~long, ["indicator", "source_id", "source_label", "first_year", "first_value", "years"]]
+    return tab[long].reset_index(drop=True), short.rename(columns={"first_year": "year", "first_value": "value"}).reset_index(drop=True)
