@@ -32,6 +32,7 @@ def validate_inputs() -> None:
     evidence.load_evidence(claims=cl)
     claims_mod.coverage(cl)
     indicators.load_recomputations()
+    series.load_series_table()
     vocab.clear_cache()
 
 
