@@ -138,12 +138,39 @@ def document_text(document: str, seeds: Path | None = None) -> str:
     if seeds is None:
         from . import registry
 
-        path = registry.resolve(f"seed:{document}")  # hash-checked against data/registry.csv
+        name = f"seed:{document}" if f"seed:{document}" in _registered() else f"memo_series:{document}"
+        path = registry.resolve(name)  # hash-checked against data/registry.csv
         return _normalised(str(path))
     path = seeds / document
     if not path.exists():
-        raise FileNotFoundError(f"seed document {document!r} not found in {seeds}")
+        alt = _memo_series_path(document)
+        if alt is None:
+            raise FileNotFoundError(f"seed document {document!r} not found in {seeds}")
+        path = alt
     return _normalised(str(path))
+
+
+def _registered() -> frozenset[str]:
+    """Names in the data registry (read once per registry file version)."""
+    from . import registry
+
+    p = registry.registry_path()
+    return _registered_at(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _registered_at(path: str, mtime: int) -> frozenset[str]:
+    from . import registry
+
+    return frozenset(registry.load_registry(Path(path))["name"])
+
+
+def _memo_series_path(document: str) -> Path | None:
+    """A memo-series text of that name (``MXRIGHTS_MEMO_SERIES``), or None."""
+    from . import paths
+
+    p = paths.memo_series_dir() / document
+    return p if p.exists() else None
 
 
 @lru_cache(maxsize=16)
