@@ -139,7 +139,7 @@ def test_site_in_headless_chromium(builds, root):
                 page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=False)
             text = page.goto(base + "index.html") and page.inner_text("body")
             assert "Verdicts by document" in text and "Data registry" in text
-            assert page.locator("a[href^='memo_']").count() == 5
+            assert page.locator("a[href^='memo_']").count() == 37  # documents with claims (5 memo-series texts have none)
             assert page.locator("a[href^='comparison_']").count() >= 4
             browser.close()
         assert not problems, problems
@@ -156,6 +156,9 @@ def test_memo_pages_lead_with_the_share_of_independent_checks(builds):
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
     for doc, memo in zip(vocab.memos()["document"], vocab.memos()["memo"]):
         mine = check[check["document"] == doc]
+        if mine.empty:  # a text that prints no statistic has no memo page
+            assert not (a / "html" / f"memo_{memo}.html").exists()
+            continue
         n = int(mine["independent_check"].sum())
         page = (a / "html" / f"memo_{memo}.html").read_text(encoding="utf-8")
         lead = f"{100 * n / len(mine):.1f}% of this document's {len(mine)} claims ({n}) were checked"

@@ -80,7 +80,9 @@ def check_quotes(claims: pd.DataFrame, seeds: Path | None = None) -> pd.DataFram
     for r in claims.itertuples(index=False):
         doc = text.document_text(r.document, seeds)
         try:
-            parses = math.isclose(text.parse_printed_number(r.printed), float(r.value))
+            # "$36 million" is printed "36", value 36000000: a scale word after the number counts
+            parses = math.isclose(text.parse_printed_number(r.printed) * text.scale_in_quote(r.quote, r.printed),
+                                  float(r.value))
         except ValueError:
             parses = False
         found = r.quote in doc

@@ -60,10 +60,14 @@ def notebooks_dir() -> Path:
 
 
 def _memo_ids() -> list[tuple[str, str]]:
+    """(document, memo) of each registered document with at least one claim (a memo page
+    reports its claims; a text that prints no statistic has no page)."""
     import csv
 
+    with open(paths.raw_dir() / "claims.csv", newline="", encoding="utf-8") as fh:
+        claimed = {r["document"] for r in csv.DictReader(fh)}
     with open(paths.raw_dir() / "memos.csv", newline="", encoding="utf-8") as fh:
-        return [(r["document"], r["memo"]) for r in csv.DictReader(fh)]
+        return [(r["document"], r["memo"]) for r in csv.DictReader(fh) if r["document"] in claimed]
 
 
 def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
