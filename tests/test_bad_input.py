@@ -216,8 +216,8 @@ def test_cli_refuses_an_unknown_document_and_accepts_a_memo_id(capsys):
 
 
 def test_run_refuses_a_parameter_that_would_put_one_document_on_another_page(capsys):
-    code, err = _cli(["run", "--only", "memo_amnesty", "-p", "document", "002_39f8a48ad0d94c5c.txt"], capsys)
-    assert code == 2 and "parameter 'document' decides which page a job writes" in err
+    code, err = _cli(["run", "--only", "memo_amnesty", "-p", "page", "memo_wola-memo-2017"], capsys)
+    assert code == 2 and "parameter 'page' decides which page a job writes" in err
     assert "memo_amnesty-letter-2014" in err
 
 

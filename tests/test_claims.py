@@ -13,8 +13,16 @@ def ledger():
     return claims.load_claims()
 
 
+#: Memo-series texts that print no statistic at all (a closed, hand-checked set): page chrome,
+#: the memo's address block and opening sentence only, or prose without a number. Their
+#: numbers are each listed in data/raw/claims_not_statistics.csv.
+NO_STATISTIC = ["2012_fdocumento_memo-full-text-start.txt", "2012_lawg_merida-memo.txt",
+                "2015_vdocument_memo-start.txt", "2016_docslib_memo-start-v1.txt", "2017_pdffox_memo-header.txt"]
+
+
 def test_ledger_covers_every_document(ledger):
-    assert sorted(ledger["document"].unique()) == claims.known_documents()
+    assert sorted(set(ledger["document"]) | set(NO_STATISTIC)) == claims.known_documents()
+    assert not set(NO_STATISTIC) & set(ledger["document"])
     # the Amnesty letter's ten statistics (a closed, hand-counted set)
     assert ledger.groupby("document").size()["003_8ecdb167ec163fb0.txt"] == 10
 
@@ -157,7 +165,9 @@ def _fixture_ledger(tmp_path, text_):
     return seeds, ledger, listed
 
 
-def test_coverage_rules_on_a_hand_made_document(tmp_path):
+def test_coverage_rules_on_a_hand_made_document(tmp_path, monkeypatch):
+    (tmp_path / "no_series").mkdir()
+    monkeypatch.setenv("MXRIGHTS_MEMO_SERIES", str(tmp_path / "no_series"))  # the hand-made document only
     seeds, ledger, listed = _fixture_ledger(
         tmp_path, "On 3 May 2016, 45 people were detained. REQUIREMENT 2) Later, two more, and 1,200 in all. "
                   "No warrant was issued; both appealed; there have not yet been any convictions.")
@@ -167,7 +177,9 @@ def test_coverage_rules_on_a_hand_made_document(tmp_path):
                    "2": ("listed", "section number"), "two": ("missing", ""), "1,200": ("missing", ""),
                    "all": ("missing", ""), "No": ("missing", ""), "both": ("missing", ""),
                    "not yet been any": ("missing", "")}
-    assert claims.coverage(ledger.iloc[0:0], listed.iloc[0:0], seeds).empty
+    # a known document without claims is still covered: its numbers are missing, not skipped
+    empty = claims.coverage(ledger.iloc[0:0], listed.iloc[0:0], seeds).set_index("number")
+    assert empty.loc["45", "status"] == "missing" and empty.loc["2", "status"] == "missing"
     without = claims.coverage(ledger.assign(quote="nothing of the sort"), listed, seeds)
     assert without.set_index("number").loc["45", "status"] == "missing"
 

@@ -10,12 +10,14 @@ from tests.conftest import FIXTURES
 
 def test_plan_has_one_job_per_memo_and_topic():
     names = [j.name for j in runner.plan()]
-    # five memo pages, one comparison page per topic that asks for one (six), the summary
-    assert len(names) == 12
+    # five seed pages, one page per year of the memo series with claims (2009-2013, 2015-2021:
+    # twelve years), one comparison page per topic that asks for one (six), the summary
+    assert len(names) == 5 + 12 + 6 + 1
+    assert "memo_series_2016" in names and "memo_series_2014" not in names
     assert "memo_civil-society-memo-2018" in names and "comparison_torture" in names and "summary" in names
     assert {"comparison_graves", "comparison_protection_mechanism"} <= set(names)
     memo = next(j for j in runner.plan("memo_amnesty"))
-    assert memo.parameters["document"] == "003_8ecdb167ec163fb0.txt"
+    assert memo.parameters["page"] == "memo_amnesty-letter-2014"
 
 
 def test_job_key_changes_with_parameters_and_source():
@@ -55,7 +57,7 @@ def test_cli_claims_summary_and_filters(capsys):
     assert f"{len(claims.load_claims())} claims" in out and "001_f6785c70f59d5a73.txt" in out
     assert cli.main(["claims", "--indicator", "disappeared_persons_registered"]) == 0
     out = capsys.readouterr().out
-    assert "3 claims" in out and "37435" in out
+    assert "7 claims" in out and "37435" in out and "60053" in out  # 3 in the seeds, 4 in the memo series
 
 
 def test_cli_claims_check_prints_verdict_shares(capsys):

@@ -139,7 +139,8 @@ def test_site_in_headless_chromium(builds, root):
                 page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=False)
             text = page.goto(base + "index.html") and page.inner_text("body")
             assert "Verdicts by document" in text and "Data registry" in text
-            assert page.locator("a[href^='memo_']").count() == 5
+            assert page.locator("a[href^='memo_']").count() == 5 + 12  # seeds + memo-series years with claims
+            assert page.locator("a[href^='memo_series_']").count() == 12
             assert page.locator("a[href^='comparison_']").count() >= 6
             browser.close()
         assert not problems, problems
@@ -154,11 +155,13 @@ def test_memo_pages_lead_with_the_share_of_independent_checks(builds):
 
     a, _ = builds
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
-    for doc, memo in zip(vocab.memos()["document"], vocab.memos()["memo"]):
-        mine = check[check["document"] == doc]
+    pages = vocab.memo_pages(set(check["document"]))
+    assert len(pages) == 17
+    for page_id, docs in zip(pages["page"], pages["documents"]):
+        mine = check[check["document"].isin(docs)]
         n = int(mine["independent_check"].sum())
-        page = (a / "html" / f"memo_{memo}.html").read_text(encoding="utf-8")
-        lead = f"{100 * n / len(mine):.1f}% of this document's {len(mine)} claims ({n}) were checked"
+        page = (a / "html" / f"{page_id}.html").read_text(encoding="utf-8")
+        lead = f"{100 * n / len(mine):.1f}% of the {len(mine)} claims on this page ({n}) were checked"
         assert lead in page and page.index(lead) < page.index('id="Data"')
     index = (a / "html" / "index.html").read_text(encoding="utf-8")
     total = check["independent_check"].mean() * 100

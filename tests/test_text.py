@@ -67,3 +67,22 @@ def test_real_document_normalises_footnotes_in_place():
     assert "at least 31 activists and media workers were murdered in 2017, and no measurable" in doc
     assert "96.8 percent of these abuses remain unpunished. For instance" in doc
     assert "had only presented charges in 17. In July 2017" in doc
+
+
+def test_decimals_with_a_unit_and_fiscal_years_are_not_footnotes():
+    # memo-series web pages: "$1.5 billion", "2.4 millones" and "FY10" lost digits as "footnote markers"
+    src = "from the FY10 Supplemental. It received $1.5 billion dollars; este año es de 2.4 millones"
+    assert text.strip_footnote_markers(src) == src
+
+
+@pytest.mark.parametrize("printed,value", [("cuatro", 4), ("ocho", 8), ("ninguno", 0), ("2 mil 300", 2300), ("15 por ciento", 15)])
+def test_parse_spanish_printed_numbers(printed, value):
+    assert text.parse_printed_number(printed) == value
+
+
+@pytest.mark.parametrize("quote,printed,scale", [("roughly $36 million in Merida funds", "36", 1e6),
+                                                 ("$1.5 billion dollars", "1.5", 1e9),
+                                                 ("de los 148 millones de dólares, 5 se han", "5", 1e6),
+                                                 ("15% of certain funds", "15%", 1)])
+def test_scale_word_in_quote(quote, printed, scale):
+    assert text.scale_in_quote(quote, printed) == scale

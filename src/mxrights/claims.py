@@ -37,9 +37,11 @@ def load_indicators(path: Path | None = None) -> pd.DataFrame:
 
 
 def known_documents(seeds: Path | None = None) -> list[str]:
-    """File names of the seed documents available (``*.txt`` in the seeds folder)."""
+    """File names of the documents the ledger may quote: the seeds and the memo-series texts."""
     folder = seeds or paths.seeds_dir()
-    return sorted(p.name for p in folder.glob("*.txt"))
+    series = paths.memo_series_dir()
+    extra = [p.name for p in series.glob("*.txt")] if series.is_dir() else []
+    return sorted({p.name for p in folder.glob("*.txt")} | set(extra))
 
 
 def load_claims(path: Path | None = None, seeds: Path | None = None,
@@ -78,7 +80,9 @@ def check_quotes(claims: pd.DataFrame, seeds: Path | None = None) -> pd.DataFram
     for r in claims.itertuples(index=False):
         doc = text.document_text(r.document, seeds)
         try:
-            parses = math.isclose(text.parse_printed_number(r.printed), float(r.value))
+            # "$36 million" is printed "36", value 36000000: a scale word after the number counts
+            parses = math.isclose(text.parse_printed_number(r.printed) * text.scale_in_quote(r.quote, r.printed),
+                                  float(r.value))
         except ValueError:
             parses = False
         found = r.quote in doc
@@ -284,15 +288,17 @@ def coverage(claims: pd.DataFrame, not_statistics: pd.DataFrame | None = None,
         ``context`` (the text around it).
     """
     listed = not_statistics if not_statistics is not None else load_not_statistics()
+    documents = set(claims["document"]) | set(known_documents(seeds))
     for i, r in enumerate(listed.itertuples()):
         where = f"data/raw/claims_not_statistics.csv, row {i + 2}"
-        if r.document not in set(claims["document"]):
-            raise schemas.TableError(f"{where}, column document: {r.document!r} has no claims in the ledger")
+        if r.document not in documents:
+            raise schemas.TableError(f"{where}, column document: {r.document!r} is not a known document "
+                                     "(a seed or a memo-series text)")
         if r.number not in r.context or r.context not in text.document_text(r.document, seeds):
             raise schemas.TableError(f"{where}, column context: {r.context!r} does not occur in {r.document} "
                                      f"with the number {r.number!r} (the document changed? review the row)")
     rows = []
-    for document in sorted(claims["document"].unique()):
+    for document in sorted(documents):
         doc = text.document_text(document, seeds)
         spans = []
         for quote in claims.loc[claims["document"] == document, "quote"]:

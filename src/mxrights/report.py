@@ -28,12 +28,54 @@ def memos() -> pd.DataFrame:
 
 
 def memo_context(document: str) -> dict:
-    """Who wrote a seed document, when, and for whom (a row of ``memos.csv``)."""
+    """Who wrote a document, when, and for whom (a row of ``memos.csv``)."""
     m = memos()
     rows = m[m["document"] == document]
     if rows.empty:
         raise KeyError(f"{document!r} is not in data/raw/memos.csv; add a row for it")
     return rows.iloc[0].to_dict()
+
+
+def page_context(page: str) -> dict:
+    """What one memo page reports: its title, kind and documents.
+
+    Returns:
+        A dict with ``page``, ``collection`` (``seed`` or ``memo_series``), ``title``,
+        ``documents`` (file names), ``texts`` (their ``memos.csv`` rows, a DataFrame) and
+        ``related`` (pages of seed documents that report the same memo year, for a
+        memo-series page). For a seed page the document's own row is merged in (``author``,
+        ``published``, ``audience``, ``kind``, ``memo``…).
+
+    Raises:
+        KeyError: no document of ``memos.csv`` is on that page (the message lists the pages).
+    """
+    m = memos()
+    texts = m[m["page"] == page].reset_index(drop=True)
+    if texts.empty:
+        raise KeyError(f"no document of data/raw/memos.csv is on page {page!r}; pages: "
+                       + ", ".join(dict.fromkeys(m["page"])))
+    ctx = {"page": page, "collection": texts["collection"].iloc[0], "documents": texts["document"].tolist(),
+           "texts": texts, "related": []}
+    if ctx["collection"] == "seed":
+        ctx.update(texts.iloc[0].to_dict())
+        ctx["page"] = page
+    else:
+        year = page.rsplit("_", 1)[-1]
+        ctx["memo"] = page
+        ctx["title"] = f"The memo series in {year}: {len(texts)} text{'s' if len(texts) > 1 else ''}"
+        same_year = m[(m["collection"] == "seed") & (m["memo_year"] == year)]
+        ctx["related"] = list(zip(same_year["page"], same_year["title"]))
+    return ctx
+
+
+def texts_html(ctx: dict) -> str:
+    """A table of the texts on a memo-series page: date, kind, outlet, title (linked), holding."""
+    t = ctx["texts"]
+    rows = "".join(
+        f"<tr><td>{html.escape(r.published)}</td><td>{html.escape(r.kind)}</td><td>{html.escape(r.outlet)}</td>"
+        f"<td>{_link(r.url, r.title)}</td><td>{html.escape(r.holding)}</td></tr>" for r in t.itertuples())
+    return ("<table><thead><tr><th>published</th><th>kind</th><th>outlet</th><th>title</th><th>text held</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
 
 
 def verdict_chart(check: pd.DataFrame, title: str):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import paths, vocab
 
-PARAM_TYPES = {"document": str, "processed_dir": str, "output_dir": str, "topic": str,
+PARAM_TYPES = {"page": str, "processed_dir": str, "output_dir": str, "topic": str,
                "first_year": int, "last_year": int, "geography": str}
 
 
@@ -59,19 +59,23 @@ def notebooks_dir() -> Path:
     return paths.project_root() / "notebooks"
 
 
-def _memo_ids() -> list[tuple[str, str]]:
+def _memo_pages() -> list[str]:
+    """Pages of documents with at least one claim (a text that prints no statistic has no
+    page), from the ``page`` column of ``memos.csv``: one per seed document, one per year of
+    the memo series."""
     import csv
 
-    with open(paths.raw_dir() / "memos.csv", newline="", encoding="utf-8") as fh:
-        return [(r["document"], r["memo"]) for r in csv.DictReader(fh)]
+    with open(paths.raw_dir() / "claims.csv", newline="", encoding="utf-8") as fh:
+        claimed = {r["document"] for r in csv.DictReader(fh)}
+    return vocab.memo_pages(claimed)["page"].tolist()
 
 
 def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
     """Every job of a full build (or the ones whose name contains ``only``)."""
     nb, out = notebooks_dir(), paths.reports_dir() / "executed"
     tables = str(paths.reports_dir() / "tables")
-    jobs = [Job(f"memo_{memo}", nb / "memo_reproduction.ipynb", out / f"memo_{memo}.ipynb",
-                {"document": doc, "processed_dir": "", "output_dir": tables}) for doc, memo in _memo_ids()]
+    jobs = [Job(page, nb / "memo_reproduction.ipynb", out / f"{page}.ipynb",
+                {"page": page, "processed_dir": "", "output_dir": tables}) for page in _memo_pages()]
     jobs += [Job(f"comparison_{t}", nb / "annual_comparison.ipynb", out / f"comparison_{t}.ipynb",
                  {"topic": t, "first_year": 2000, "last_year": 2026, "geography": "Mexico",
                   "processed_dir": "", "output_dir": tables}) for t in vocab.comparison_topics()]
@@ -95,7 +99,7 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
 
 
 #: Parameters that identify a page (one document's memo page, one topic's comparison page).
-IDENTITY_PARAMETERS = {"document", "topic"}
+IDENTITY_PARAMETERS = {"page", "topic"}
 
 
 def check_parameters(params: dict) -> None:

@@ -46,7 +46,7 @@ def render_notebook(executed: Path, out: Path) -> Path:
 
     nb = nbformat.read(str(executed), as_version=4)
     body, _ = _exporter().from_notebook_node(nb)
-    title = _title(executed)
+    title = _page_kind_title(executed)[1]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page(title, body), encoding="utf-8")
     return out
@@ -86,24 +86,38 @@ def render_index(out_dir: Path, pages: list[tuple[str, str, str]]) -> Path:
 
     check = report.load_table("claims_check")
     summary = report.load_table("verdict_summary")
-    fig = report.verdict_chart(check, "All claims of the five seed documents by verdict")
+    fig = report.verdict_chart(check, "All claims by verdict")
     chart = _png(fig)
     reg = registry.load_registry()[["name", "location", "publisher", "sha256", "retrieved", "url"]].copy()
     reg["sha256"] = reg["sha256"].str[:12] + "…"
     reg["source"] = reg["url"]
-    links = {"memo": [], "comparison": [], "summary": []}
+    links = {"memo": [], "series": [], "comparison": [], "summary": []}
     for kind, fname, title in pages:
         links[kind].append(f'<li><a href="{html.escape(fname)}">{html.escape(title)}</a></li>')
-    total = summary.set_index("document").loc["all documents"]
-    per_doc = "; ".join(f"{r.memo} {r.independent_pct:.1f}%" for r in summary.itertuples() if r.document != "all documents")
+    from .verdicts import GROUP_ROWS
+
+    by_doc = summary.set_index("document")
+    total = by_doc.loc["all documents"]
+    groups = [(memo_label, by_doc.loc[doc_label]) for doc_label, memo_label in GROUP_ROWS.values()
+              if doc_label in by_doc.index]
+    group_names = {d for d, _ in GROUP_ROWS.values()} | {"all documents"}
+    seeds = set(report.memos().query("collection == 'seed'")["document"])
+    n_series = int((report.memos()["collection"] == "memo_series").sum())
+    per_doc = "; ".join(f"{r.memo} {r.independent_pct:.1f}%" for r in summary.itertuples()
+                        if r.document not in group_names and r.document in seeds)
+    lead_groups = "".join(f"<li>{html.escape(label)}: <b>{g['independent_pct']:.1f}%</b> of {int(g['claims'])} claims "
+                          f"({int(g['independent'])})</li>" for label, g in groups)
     body = f"""
 <h1>mxrights — checking the numbers in human-rights memos on Mexico</h1>
 <p class="lead"><b>{total['independent_pct']:.1f}%</b> of the {int(total['claims'])} claims
 ({int(total['independent'])}) were checked against evidence that is independent of the document's authors
-and measures the same quantity, whether it agreed or not. By document: {html.escape(per_doc)}.
+and measures the same quantity, whether it agreed or not.</p>
+<ul class="lead">{lead_groups}</ul>
+<p>Seed documents one by one: {html.escape(per_doc)}.
 Bounds, the documents' own arithmetic, proxies and sources written or reported by a document's authors
 are shown with every claim but never counted as checks.</p>
-<p>Every statistic in five civil-society and institutional documents on Mexico (2014–2020) is in a
+<p>Every statistic in {len(seeds)} civil-society and institutional documents on Mexico (2014–2020), and in {n_series}
+texts of the civil-society memo series to the US State Department and its coverage (2009–2021), is in a
 ledger with its exact quote; each gets a verdict and an evidence grade computed at run time from
 registered primary data, figures transcribed with their source and locator, or the documents' own
 arithmetic.</p>
@@ -113,6 +127,7 @@ data/raw/evidence/ and the registered primary files below.</figcaption></figure>
 <h2>Verdicts by document</h2><div class="table-wrap">{report.summary_html(summary)}</div>
 <p><a href="method.html">Method: how a claim gets its verdict, evidence grades and relations</a></p>
 <h2>Memo pages</h2><ul>{''.join(links['memo'])}</ul>
+<h2>The memo series, 2009–2021, year by year</h2><ul>{''.join(links['series'])}</ul>
 <h2>Annual comparisons</h2><ul>{''.join(links['summary'] + links['comparison'])}</ul>
 <h2>Data registry</h2><p class="small">Every input file with its publisher, sha256 and retrieval date
 (data/registry.csv). Mirror files are read from ../shared/data or MXRIGHTS_DATA_MIRROR and never committed.</p>
@@ -136,8 +151,7 @@ def render_all(executed_dir: Path | None = None, out_dir: Path | None = None, na
         htmlp = out_dir / f"{nbp.stem}.html"
         if names is None or nbp.stem in names or not htmlp.exists() or htmlp.stat().st_mtime < nbp.stat().st_mtime:
             written.append(render_notebook(nbp, htmlp))
-        title = _title(nbp)
-        kind = "memo" if nbp.stem.startswith("memo_") else ("summary" if nbp.stem == "summary" else "comparison")
+        kind, title = _page_kind_title(nbp)
         pages.append((kind, htmlp.name, title))
     written.append(render_method(out_dir))
     written.append(render_index(out_dir, pages))
@@ -210,19 +224,24 @@ def render_method(out_dir: Path) -> Path:
     return out
 
 
-def _title(nbp: Path) -> str:
-    if nbp.stem.startswith("memo_"):
-        import csv
+def _page_kind_title(nbp: Path) -> tuple[str, str]:
+    """``(kind, title)`` of an executed notebook's page: ``memo`` for a page named in the
+    ``page`` column of ``memos.csv``, ``summary``, or ``comparison`` (a topic of
+    ``topics.csv``); the title from the register or the notebook's first heading."""
+    from . import report, vocab
 
-        with open(paths.raw_dir() / "memos.csv", newline="", encoding="utf-8") as fh:
-            for r in csv.DictReader(fh):
-                if f"memo_{r['memo']}" == nbp.stem:
-                    return f"{r['title']} — {r['author']} ({r['published']})"
-    if nbp.stem.startswith("comparison_"):
-        return "Annual comparison: " + nbp.stem.removeprefix("comparison_").replace("_", " and ")
+    if nbp.stem in set(vocab.memos()["page"]):
+        ctx = report.page_context(nbp.stem)
+        if ctx["collection"] == "seed":
+            return "memo", f"{ctx['title']} — {ctx['author']} ({ctx['published']})"
+        return "series", ctx["title"]
+    topics = vocab.topic_table().set_index("topic")
+    topic = nbp.stem.removeprefix("comparison_")
+    if topic in topics.index:
+        return "comparison", "Annual comparison: " + topics.loc[topic, "label_en"]
     nb = json.loads(nbp.read_text(encoding="utf-8"))
     for c in nb["cells"]:
         if c["cell_type"] == "markdown":
             src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            return src.splitlines()[0].lstrip("# ").strip()
-    return nbp.stem
+            return "summary", src.splitlines()[0].lstrip("# ").strip()
+    return "summary", nbp.stem

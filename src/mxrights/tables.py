@@ -95,8 +95,13 @@ def readme_block(summary: pd.DataFrame) -> str:
 
     It leads with the share of claims checked against independent evidence of the same
     quantity (``independent_pct``); the verdict columns follow in the vocabulary's order.
+    Rows: each seed document, then the group rows (seeds, memo series) and all documents;
+    the memo-series texts one by one stay in ``verdict_summary.csv`` and on their year pages.
     """
     from . import vocab
+
+    series = set(vocab.memos().query("collection == 'memo_series'")["document"])
+    summary = summary[~summary["document"].isin(series)]
 
     v = vocab.verdicts().set_index("verdict")
     names = [n for n in vocab.verdict_names() if n in summary.columns]

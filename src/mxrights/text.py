@@ -27,7 +27,18 @@ WORD_NUMBERS = {
     "not a single": 0, "a month": 1, "none": 0, "both": 2, "only": 1,
     "all": 100,  # "all accepted", "all released": as a share, 100 percent
     "tens of thousands": 20000,
+    "second": 2, "thousands": 2000,  # "thousands of disappearances": at least two thousand
+    # Spanish, for the press releases and news reports of the memo series
+    "ninguno": 0, "ninguna": 0, "un": 1, "una": 1, "dos": 2, "tres": 3, "tercer": 3, "cuatro": 4,
+    "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
 }
+
+#: Words of scale after a printed number: "$36 million" is 36 000 000 dollars.
+SCALE_WORDS = {"million": 1e6, "millions": 1e6, "billion": 1e9, "millones": 1e6, "millón": 1e6}
+_SCALE_AFTER = re.compile(r"\s+(million|millions|billion|millones|millón)\b", re.IGNORECASE)
+#: A decimal part followed by one of these is a decimal, never a footnote marker ("$1.5 billion").
+_UNIT_AFTER_DECIMAL = re.compile(r"\s*(?:%|(?:million|billion|millones|millón|percent|per cent|por ciento)\b)",
+                                 re.IGNORECASE)
 
 
 def straighten_quotes(text: str) -> str:
@@ -91,6 +102,10 @@ def strip_footnote_markers(text: str, window: int = 12) -> str:
             continue
         if prev == "," and prev2.isdigit() and len(digits) == 3:
             continue  # thousands group, e.g. 1,548
+        if prev == "." and prev2.isdigit() and _UNIT_AFTER_DECIMAL.match(text, m.end(1)):
+            continue  # a decimal with its unit, e.g. $1.5 billion, 2.4 millones
+        if text[max(0, start - 2):start] == "FY":
+            continue  # a fiscal year, e.g. FY10
         expected = (max(used) + 1) if used else 1
         if n in used or abs(n - expected) > window:
             continue
@@ -138,12 +153,39 @@ def document_text(document: str, seeds: Path | None = None) -> str:
     if seeds is None:
         from . import registry
 
-        path = registry.resolve(f"seed:{document}")  # hash-checked against data/registry.csv
+        name = f"seed:{document}" if f"seed:{document}" in _registered() else f"memo_series:{document}"
+        path = registry.resolve(name)  # hash-checked against data/registry.csv
         return _normalised(str(path))
     path = seeds / document
     if not path.exists():
-        raise FileNotFoundError(f"seed document {document!r} not found in {seeds}")
+        alt = _memo_series_path(document)
+        if alt is None:
+            raise FileNotFoundError(f"seed document {document!r} not found in {seeds}")
+        path = alt
     return _normalised(str(path))
+
+
+def _registered() -> frozenset[str]:
+    """Names in the data registry (read once per registry file version)."""
+    from . import registry
+
+    p = registry.registry_path()
+    return _registered_at(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _registered_at(path: str, mtime: int) -> frozenset[str]:
+    from . import registry
+
+    return frozenset(registry.load_registry(Path(path))["name"])
+
+
+def _memo_series_path(document: str) -> Path | None:
+    """A memo-series text of that name (``MXRIGHTS_MEMO_SERIES``), or None."""
+    from . import paths
+
+    p = paths.memo_series_dir() / document
+    return p if p.exists() else None
 
 
 @lru_cache(maxsize=16)
@@ -159,11 +201,30 @@ def parse_printed_number(printed: str) -> float:
         ValueError: the text is neither digits nor a known number word.
     """
     s = printed.strip().lower().replace("us$", "").replace("$", "").strip()
-    s = re.sub(r"\s*(%|percent|per cent)$", "", s)
+    s = re.sub(r"\s*(%|percent|per cent|por ciento)$", "", s)
     if s in WORD_NUMBERS:
         return float(WORD_NUMBERS[s])
     if re.fullmatch(r"not(\s+\w+){0,3}\s+any", s):  # "not yet been any", "not taken any"
         return 0.0
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", s):
         return float(s.replace(",", ""))
+    if m := re.fullmatch(r"(\d{1,3}) mil (\d{3})", s):  # Spanish thousands: "2 mil 300" → 2300
+        return float(int(m.group(1)) * 1000 + int(m.group(2)))
     raise ValueError(f"cannot read {printed!r} as a number")
+
+
+def scale_in_quote(quote: str, printed: str) -> float:
+    """The scale a word gives the printed number in the quote: 1e6 for "$36 million", else 1.
+
+    The word follows the number ("36 million", "148 millones"); when it does not, a scale word
+    earlier in the quote carries over to an elided amount ("de los 148 millones de dólares, 5
+    se han reprogramado": 5 million).
+    """
+    i = quote.find(printed)
+    if i < 0:
+        return 1.0
+    m = _SCALE_AFTER.match(quote, i + len(printed))
+    if m:
+        return SCALE_WORDS[m.group(1).lower()]
+    before = list(_SCALE_AFTER.finditer(quote, 0, i))
+    return SCALE_WORDS[before[-1].group(1).lower()] if before else 1.0

@@ -342,18 +342,47 @@ def check_claims(claims: pd.DataFrame, relations_eval: pd.DataFrame, evidence: p
     return pd.DataFrame(rows)[cols]
 
 
-def verdict_counts(check: pd.DataFrame) -> pd.DataFrame:
+#: Labels of the group rows of :func:`verdict_counts`, per ``collection`` of ``memos.csv``.
+GROUP_ROWS = {"seed": ("all seed documents", "the five seed documents"),
+              "memo_series": ("all memo-series texts", "the memo series 2009-2021")}
+
+
+def verdict_counts(check: pd.DataFrame, collections: dict[str, str] | None = None) -> pd.DataFrame:
     """Claims per document and verdict, with ``independent_pct``: the share of claims (percent)
-    met by independent evidence (grades a–c) of the same quantity, whether it agreed or not."""
+    met by independent evidence (grades a–c) of the same quantity, whether it agreed or not.
+
+    Rows: each document; then, when the documents belong to more than one ``collection``
+    (``memos.csv``: the seeds and the memo series), one row per collection; then ``all
+    documents``. Percentages are computed from the counts of the rows they summarise.
+
+    Args:
+        collections: document → collection (default: the ``collection`` column of ``memos.csv``;
+            documents it does not know form no group).
+    """
     names = vocab.verdict_names()
+    if collections is None:
+        m = vocab.memos()
+        collections = dict(zip(m["document"], m["collection"]))
     t = pd.crosstab(check["document"], check["verdict"]).reindex(columns=names, fill_value=0)
     t["claims"] = t[names].sum(axis=1)
     t["independent"] = check.groupby("document")["independent_check"].sum().reindex(t.index).astype(int)
     t["independent_pct"] = (100 * t["independent"] / t["claims"]).round(1)
-    total = t[names + ["claims", "independent"]].sum()
-    total["independent_pct"] = round(100 * total["independent"] / total["claims"], 1)
-    t.loc["all documents"] = total
-    t = t.reset_index()
-    memo = check.drop_duplicates("document").set_index("document")["memo"]
-    t.insert(1, "memo", t["document"].map(memo).fillna("all memos"))
+    memo = check.drop_duplicates("document").set_index("document")["memo"].to_dict()
+
+    def total(rows: pd.DataFrame) -> pd.Series:
+        out = rows[names + ["claims", "independent"]].sum()
+        out["independent_pct"] = round(100 * out["independent"] / out["claims"], 1)
+        return out
+
+    coll = t.index.to_series().map(collections)
+    if coll.nunique() > 1:
+        for c, (doc_label, memo_label) in GROUP_ROWS.items():
+            if (coll == c).any():
+                t.loc[doc_label] = total(t[coll.reindex(t.index) == c])
+                memo[doc_label] = memo_label
+    docs = [d for d in t.index if d in check["document"].values]
+    t.loc["all documents"] = total(t.loc[docs])
+    memo["all documents"] = "all memos"
+    t = t.reset_index().rename(columns={"index": "document"})
+    t.insert(1, "memo", t["document"].map(memo))
     return t[["document", "memo", "claims", "independent", "independent_pct"] + names]

@@ -12,7 +12,9 @@ Knowledge about words lives in data, not in code. This module alone reads:
   co-signs, with its English and Spanish names;
 * ``document_parties.csv`` — who wrote or co-signed each checked document;
 * ``indicators.csv`` — indicators (topic, unit, English and Spanish labels);
-* ``memos.csv`` — the checked documents (memo id, title, author, date, audience, kind).
+* ``memos.csv`` — the checked documents (memo id, title, author, date, audience, kind, the
+  collection each belongs to — the five seeds or the memo series 2009–2021 — how much of it
+  is held, and the page that reports it).
 
 Each table is read once per process and validated; a bad cell raises
 :class:`mxrights.schemas.TableError` naming file, row and column.
@@ -227,12 +229,53 @@ def series_indicators() -> dict[str, list[str]]:
     return {t: ind.loc[ind["topic"] == t].sort_values("_o")["indicator"].tolist() for t in comparison_topics()}
 
 
+COLLECTIONS = ("seed", "memo_series")
+
+
 @lru_cache(maxsize=4)
 def memos(path: Path | None = None) -> pd.DataFrame:
-    """The checked documents (``data/raw/memos.csv``)."""
+    """The checked documents (``data/raw/memos.csv``).
+
+    Columns include ``collection`` (``seed``: one of the five documents the project exists
+    for; ``memo_series``: a text of the memo series 2009–2021 or its coverage), ``holding``
+    (how much of the text is held, e.g. only the first ~2,000 characters of an archived page)
+    and ``page`` (the site page that reports the document's claims; the memo-series texts
+    reporting the same year's memo share one page).
+    """
     path = path or _registered("memo_register")
-    return _read(path, ["document", "memo", "title", "author", "author_es", "published", "audience", "kind", "url"],
-                 key="document")
+    df = _read(path, ["document", "memo", "title", "author", "author_es", "published", "audience", "kind", "url",
+                      "memo_year", "outlet", "collection", "holding", "page"], key="document")
+    for col in ("collection", "page", "holding"):
+        for i, v in enumerate(df[col]):
+            if not v.strip():
+                raise TableError(f"{path}, row {i + 2}, column {col}: empty")
+    bad = ~df["collection"].isin(COLLECTIONS)
+    if bad.any():
+        i = int(bad.idxmax())
+        raise TableError(f"{path}, row {i + 2}, column collection: {df.loc[i, 'collection']!r} is not one of "
+                         f"{', '.join(COLLECTIONS)}")
+    return df
+
+
+def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
+    """One row per page that reports claims: ``page``, ``collection``, ``documents`` (list of
+    file names, in register order) and ``year`` (the memo year for a memo-series page).
+
+    Args:
+        documents: keep only documents in this set (e.g. those with claims); a page none of
+            whose documents is kept is dropped.
+    """
+    m = memos()
+    if documents is not None:
+        m = m[m["document"].isin(documents)]
+    rows = []
+    for page, g in m.groupby("page", sort=False):
+        rows.append({"page": page, "collection": g["collection"].iloc[0], "documents": g["document"].tolist(),
+                     "year": g["memo_year"].iloc[0] if g["collection"].iloc[0] == "seed" else
+                     page.rsplit("_", 1)[-1]})
+    out = pd.DataFrame(rows, columns=["page", "collection", "documents", "year"])
+    order = {c: i for i, c in enumerate(COLLECTIONS)}
+    return out.sort_values("collection", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
 def clear_cache() -> None:
