@@ -13,9 +13,9 @@ def _fragment(document: str, topic: str) -> str:
 
 
 def test_unverifiable_claim_says_what_would_settle_it_without_nan():
-    html = _fragment("003_8ecdb167ec163fb0.txt", "defenders_journalists")
-    assert 'id="ai2014-mechanism-staff-departed"' in html
-    assert "would be settled by a SEGOB statement or press report of the resignations" in html
+    html = _fragment("004_481b3fd752252112.txt", "institutions")
+    assert 'id="ohchr2020-staff"' in html
+    assert "would be settled by a source other than OHCHR (e.g. the UN Secretariat&#x27;s staffing tables)" in html
     assert "nan" not in html.replace("nano", "")
 
 

@@ -167,6 +167,21 @@ def test_verdict_counts_compute_independent_pct_from_the_rows():
     assert list(t.columns[4:]) == vocab.verdict_names()
 
 
+def test_verdict_counts_add_one_row_per_collection_computed_from_its_documents():
+    # a, b are seeds (1 of 3 and 1 of 1 independent); c is a memo-series text (0 of 2)
+    check = pd.DataFrame({"document": ["a", "a", "a", "b", "c", "c"], "memo": ["ma"] * 3 + ["mb"] + ["mc"] * 2,
+                          "verdict": ["confirmed", "bounded", "unverifiable", "contradicted", "unverifiable", "bounded"],
+                          "independent_check": [True, False, False, True, False, False]})
+    t = verdicts.verdict_counts(check, {"a": "seed", "b": "seed", "c": "memo_series"}).set_index("document")
+    seeds, series = t.loc["all seed documents"], t.loc["all memo-series texts"]
+    assert (seeds["claims"], seeds["independent"], seeds["independent_pct"]) == (4, 2, 50.0)
+    assert (series["claims"], series["independent"], series["independent_pct"]) == (2, 0, 0.0)
+    total = t.loc["all documents"]  # not the mean of the two group shares (25 %): 2 of 6
+    assert (total["claims"], total["independent"], total["independent_pct"]) == (6, 2, 33.3)
+    one = verdicts.verdict_counts(check, {"a": "seed", "b": "seed", "c": "seed"})
+    assert "all seed documents" not in set(one["document"])  # one collection: no group row
+
+
 # --- the real ledger -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,14 @@ def agrees(value: float, claim: pd.Series, tolerance: float = 0.0) -> bool:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:,.6g}"
+    """A figure as a reader writes it: thousands separators, no exponent, at most six
+    significant digits after the point (``36,000,000``; ``2,722.5``; ``3.17``)."""
+    if not math.isfinite(v):
+        return str(v)
+    if abs(v) < 1:
+        return f"{v:.6g}"
+    r = float(f"{v:.6g}")
+    return f"{int(r):,}" if r == int(r) else f"{r:,}"
 
 
 def _range(claim: pd.Series) -> str:
@@ -90,7 +97,7 @@ def _range(claim: pd.Series) -> str:
 def _diff_text(value: float, published: float) -> str:
     d = value - published
     rel = f", {d / published:+.1%}" if published else ""
-    return f"difference {d:+,.6g}{rel}"
+    return f"difference {'+' if d >= 0 else '-'}{_fmt(abs(d))}{rel}"
 
 
 # --- grade -------------------------------------------------------------------------------
