@@ -30,7 +30,7 @@ from pathlib import Path
 from . import paths, vocab
 
 PARAM_TYPES = {"page": str, "processed_dir": str, "output_dir": str, "topic": str,
-               "first_year": int, "last_year": int, "geography": str}
+               "first_year": int, "last_year": int, "geography": str, "min_years": int}
 
 
 @dataclass
@@ -80,6 +80,8 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
                  {"topic": t, "first_year": 2000, "last_year": 2026, "geography": "Mexico",
                   "processed_dir": "", "output_dir": tables}) for t in vocab.comparison_topics()]
     jobs.append(Job("summary", nb / "summary.ipynb", out / "summary.ipynb", {"processed_dir": ""}))
+    jobs.append(Job("memo-over-memo", nb / "memo_over_memo.ipynb", out / "memo-over-memo.ipynb",
+                    {"processed_dir": "", "min_years": 2}))
     html = paths.reports_dir() / "html"
     for j in jobs:
         j.html = html / f"{j.output.stem}.html"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import vocab, claims as claims_mod
-from . import cleaning, evidence, indicators, paths, series, verdicts
+from . import cleaning, evidence, indicators, paths, repeats, series, verdicts
 
 
 def validate_inputs() -> None:
@@ -49,7 +49,8 @@ def compute() -> dict[str, pd.DataFrame]:
     annual = series.assemble(cl, ev, series.from_primary(frames))
     trends = trend_table(annual)
     return {"claims_check": check, "relations_check": rel, "verdict_summary": verdicts.verdict_counts(check),
-            "indicators_annual": annual, "trend_estimates": trends, "row_accounting": ledger.frame()}
+            "indicators_annual": annual, "trend_estimates": trends, "row_accounting": ledger.frame(),
+            "memo_over_memo": repeats.memo_over_memo(check, cl, annual)}
 
 
 def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006) -> pd.DataFrame:

@@ -193,11 +193,14 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
 
     ``measure`` is ``flow`` (a count over a period), ``stock`` (a total at a date) or
     ``attribute`` (a property of one case: an age, a sentence length); ``max_value`` the
-    largest value a claim may state (100 for shares; empty for growth rates and counts).
+    largest value a claim may state (100 for shares; empty for growth rates and counts);
+    ``revised_by_indicator`` and ``revised_by_source`` the annual flow (and its source) whose
+    sum over a claim's years says what today's data count for the same period (see
+    :mod:`mxrights.repeats`).
     """
     path = path or _registered("indicator_vocabulary")
     return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value",
-                        "series_order"], key="indicator")
+                        "series_order", "revised_by_indicator", "revised_by_source"], key="indicator")
 
 
 @lru_cache(maxsize=4)
