@@ -192,6 +192,21 @@ def test_cli_refuses_an_unknown_publisher_naming_row_and_column(tmp_project, cap
     assert code == 1 and "row 2, column publisher_id: failed organisation_known" in err and "'cnhd'" in err
 
 
+def test_cli_refuses_an_unknown_collection_in_the_memo_register(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "memos.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",WOLA,seed,", ",WOLA,seeds,", 1), encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and f"{p}, row 3, column collection: 'seeds' is not one of seed, memo_series" in err
+
+
+def test_cli_refuses_a_revising_series_that_is_not_an_indicator(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "indicators.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",disappeared_persons_by_year,rnpdno-2020", ",disappeared_by_yr,rnpdno-2020"),
+                 encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and "column revised_by_indicator: 'disappeared_by_yr' is not an indicator" in err
+
+
 def test_cli_alone_prints_help_with_examples(capsys):
     from mxrights import cli
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from mxrights import paths, repeats
+from mxrights import paths, repeats, series
 
 
 def _annual(rows):
@@ -23,9 +23,9 @@ ANNUAL = _annual([
 
 
 def test_official_before_prefers_a_published_figure_at_the_same_date_and_never_a_memo():
-    ref = repeats._official_before(ANNUAL, "reg", "2016-08-10")
+    ref = series.official_before(ANNUAL, "reg", "2016-08-10")
     assert (ref["value"], ref["as_of"]) == (120.0, "2016-03-31")
-    assert repeats._official_before(ANNUAL, "reg", "2015-06") is None  # nothing dated before
+    assert series.official_before(ANNUAL, "reg", "2015-06") is None  # nothing dated before
 
 
 def test_revision_sums_whole_years_up_to_the_last_year_ended_before_the_claim():

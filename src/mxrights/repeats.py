@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schemas, vocab
+from . import schemas, series, vocab
 
 COLUMNS = ["indicator", "memo_year", "memo", "claim_id", "as_of", "memo_value", "qualifier", "unit", "verdict",
            "grade", "independent_check", "evidence_value", "official_value", "official_as_of", "official_source",
@@ -34,19 +34,6 @@ def repeated_indicators(check: pd.DataFrame, years: pd.Series, min_years: int = 
     y = check["document"].map(years)
     n = y.groupby(check["indicator"]).nunique()
     return sorted(n[n >= min_years].index)
-
-
-def _official_before(annual: pd.DataFrame, indicator: str, as_of: str) -> pd.Series | None:
-    """The latest official or recomputed point of ``indicator`` dated on or before ``as_of``
-    (at equal dates a published figure is preferred to a recomputation)."""
-    end = schemas.period_bound(str(as_of), end=True)
-    pts = annual[(annual["indicator"] == indicator) & (annual["kind"] != "memo-claim")].copy()
-    if pts.empty or end is None:
-        return None
-    pts["_end"] = pts["as_of"].map(lambda a: schemas.period_bound(str(a), end=True))
-    pts["_rank"] = (pts["kind"] == "official").astype(int)
-    pts = pts[pts["_end"] <= end].sort_values(["_end", "_rank", "source_id"])
-    return pts.iloc[-1] if len(pts) else None
 
 
 def revision(annual: pd.DataFrame, indicator: str, source: str, start: str, as_of: str) -> tuple[float | None, str]:
@@ -91,7 +78,7 @@ def memo_over_memo(check: pd.DataFrame, claims: pd.DataFrame, annual: pd.DataFra
             # flow's annual points cover other periods than the claim's (its evidence column
             # holds the same-period figure, when there is one)
             measure = ind.loc[indicator, "measure"] if indicator in ind.index else "flow"
-            ref = _official_before(annual, indicator, c["as_of"]) if measure == "stock" else None
+            ref = series.official_before(annual, indicator, c["as_of"]) if measure == "stock" else None
             ev_value = r.reproduced_value if pd.notna(r.reproduced_value) else r.bound_value
             rev_value, rev_years = (None, "")
             if rev_ind:

@@ -88,7 +88,7 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
     if only:
         jobs = [j for j in jobs if only in j.name]
         if not jobs:
-            raise ValueError(f"no notebook job matches {only!r}")
+            raise ValueError(f"no notebook job matches {only!r}; jobs: " + ", ".join(j.name for j in plan()))
     extra = dict(extra or {})
     for key in IDENTITY_PARAMETERS & set(extra):
         raise ValueError(f"parameter {key!r} decides which page a job writes, so it cannot be changed with -p "

@@ -303,20 +303,27 @@ def diff_proportions(p1: float, n1: int, p2: float, n2: int, z: float = 1.959963
     return d, d - z * se, d + z * se
 
 
-def as_of_alignment(annual: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """Memo-over-memo table: each memo figure beside the nearest official/recomputed point at its date.
+def official_before(annual: pd.DataFrame, indicator: str, as_of: str) -> pd.Series | None:
+    """The latest official or recomputed point of ``indicator`` dated on or before ``as_of``
+    (never a memo's figure; at equal dates a published figure is preferred to a recomputation)."""
+    end = schemas.period_bound(str(as_of), end=True)
+    pts = annual[(annual["indicator"] == indicator) & (annual["kind"] != "memo-claim")].copy()
+    if pts.empty or end is None:
+        return None
+    pts["_end"] = pts["as_of"].map(lambda a: schemas.period_bound(str(a), end=True))
+    pts["_rank"] = (pts["kind"] == "official").astype(int)
+    pts = pts[pts["_end"] <= end].sort_values(["_end", "_rank", "source_id"])
+    return pts.iloc[-1] if len(pts) else None
 
-    For each memo claim of ``indicator``, the latest non-claim point dated on or before the
-    claim's ``as_of`` (same indicator) is taken; difference = claim − that point.
-    """
+
+def as_of_alignment(annual: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Each memo figure of ``indicator`` beside the point :func:`official_before` its date;
+    difference = claim − that point. Ordered by the claims' as-of dates."""
     sub = annual[annual["indicator"] == indicator].copy()
     sub["asof_end"] = sub["as_of"].map(lambda a: schemas.period_bound(str(a), end=True))
-    claims = sub[sub["kind"] == "memo-claim"].sort_values("asof_end")
-    other = sub[sub["kind"] != "memo-claim"]
     rows = []
-    for c in claims.itertuples():
-        before = other[other["asof_end"] <= c.asof_end].sort_values(["asof_end", "kind"])
-        ref = before.iloc[-1] if len(before) else None
+    for c in sub[sub["kind"] == "memo-claim"].sort_values("asof_end").itertuples():
+        ref = official_before(annual, indicator, c.as_of)
         rows.append({"memo": c.source_id, "as_of": c.as_of, "memo_value": c.value,
                      "reference_value": None if ref is None else ref["value"],
                      "reference_as_of": None if ref is None else ref["as_of"],

@@ -199,8 +199,16 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
     :mod:`mxrights.repeats`).
     """
     path = path or _registered("indicator_vocabulary")
-    return _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value",
-                        "series_order", "revised_by_indicator", "revised_by_source"], key="indicator")
+    df = _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value",
+                      "series_order", "revised_by_indicator", "revised_by_source"], key="indicator")
+    for i, r in enumerate(df.itertuples()):
+        if r.revised_by_indicator and r.revised_by_indicator not in set(df["indicator"]):
+            raise TableError(f"{path}, row {i + 2}, column revised_by_indicator: {r.revised_by_indicator!r} is not an "
+                             "indicator of this table")
+        if bool(r.revised_by_indicator) != bool(r.revised_by_source):
+            col = "revised_by_source" if r.revised_by_indicator else "revised_by_indicator"
+            raise TableError(f"{path}, row {i + 2}, column {col}: empty while the other revised_by column is set")
+    return df
 
 
 @lru_cache(maxsize=4)
