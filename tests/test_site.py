@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mxrights import paths, runner, site, tables
+from mxrights import pages, paths, runner, site, tables
 
 pytestmark = pytest.mark.pipeline
 
@@ -60,7 +60,7 @@ def test_executed_notebooks_are_identical_across_runs(builds):
     # the two builds differ only in their report folder, which is a parameter (output_dir)
     for sub, pattern in (("executed", "*.ipynb"), ("html", "*.html")):
         files = sorted(p.name for p in (a / sub).glob(pattern))
-        assert len(files) == (len(names) if sub == "executed" else len(names) + 2)   # + index and method
+        assert len(files) == (len(names) if sub == "executed" else len(names) + len(pages.SITE_PAGES))
         for n in files:
             ta = (a / sub / n).read_text(encoding="utf-8").replace(str(a), "REPORTS")
             tb = (b / sub / n).read_text(encoding="utf-8").replace(str(b), "REPORTS")
@@ -93,11 +93,16 @@ def test_outputs_hold_aggregates_only(builds, mirror):
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BAD_CELLS = {"nan", "NaN", "None", "NaT", "<NA>", "null"}
 
 
 @pytest.mark.browser
 @pytest.mark.enable_socket
 def test_site_in_headless_chromium(builds, root):
+    """Open every page as a reader would: no console error, no failed request, no broken link or
+    image, no figure without alt text, no nan cell; every page links to the index and to at least
+    three other pages; the explorer finds 37,435 and leads to the claim's card. Screenshots of
+    some pages (desktop and a 390 px phone) go to reports/screenshots/."""
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed (CI installs it in .ci/run)")
@@ -112,7 +117,9 @@ def test_site_in_headless_chromium(builds, root):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_port}/"
-    pages = ["index.html", "memo_civil-society-memo-2018.html", "comparison_disappearance.html", "summary.html"]
+    names = sorted(p.name for p in html_dir.glob("*.html"))
+    assert len(names) == len(pages.site_pages())
+    checked: dict[str, int] = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
@@ -123,29 +130,64 @@ def test_site_in_headless_chromium(builds, root):
             page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
             page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-            for name in pages:
+            for name in names:
                 resp = page.goto(base + name, wait_until="load")
                 assert resp is not None and resp.ok, name
                 imgs = page.eval_on_selector_all("img", "els => els.map(e => [e.alt, e.complete && e.naturalWidth])")
-                if name != "summary.html":
-                    assert imgs, f"{name} has no figure"
                 assert all(w and w > 0 for _, w in imgs), (name, imgs)
+                assert all(alt and "without a description" not in alt and "No description" not in alt for alt, _ in imgs), \
+                    (name, [alt for alt, _ in imgs])
+                cells = page.eval_on_selector_all("td", "els => els.map(e => e.innerText.trim())")
+                bad = [c for c in cells if c in BAD_CELLS]
+                assert not bad, f"{name}: {len(bad)} cells read {bad[0]!r}"
                 hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
-                local = [h for h in hrefs if h and not h.startswith(("http://", "https://", "#", "mailto:"))]
-                for h in local:
-                    assert (html_dir / h).exists(), f"{name}: broken link {h}"
-                    r = page.request.get(base + h)
-                    assert r.ok, f"{name}: {h} answered {r.status}"
+                local = {h.split("#")[0] for h in hrefs if h and not h.startswith(("http://", "https://", "#", "mailto:"))}
+                others = {h for h in local if h.endswith(".html") and h != name}
+                assert "index.html" in local or name == "index.html", f"{name} does not link to the index"
+                assert len(others) >= 3, f"{name} links to only {sorted(others)}"
+                for h in sorted(local):
+                    if h not in checked:
+                        assert (html_dir / h).exists(), f"{name}: broken link {h}"
+                        checked[h] = page.request.get(base + h).status
+                    assert checked[h] == 200, f"{name}: {h} answered {checked[h]}"
+            for name in ("index.html", "claims.html", "memo_civil-society-memo-2018.html", "comparison_torture.html",
+                         "sources.html", "summary.html"):
+                page.goto(base + name, wait_until="load")
                 page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=False)
-            text = page.goto(base + "index.html") and page.inner_text("body")
-            assert "Verdicts by document" in text and "Data registry" in text
-            assert page.locator("a[href^='memo_']").count() == 5 + 12  # seeds + memo-series years with claims
-            assert page.locator("a[href^='memo_series_']").count() == 12
-            assert page.locator("a[href^='comparison_']").count() >= 6
+            # the explorer: type the figure, follow the first result to its claim card
+            page.goto(base + "claims.html", wait_until="load")
+            box = page.locator("input[type=search]").first
+            box.fill("37,435")
+            page.wait_for_function("document.querySelectorAll('#claims-table tbody tr').length >= 1")
+            first = page.locator("#claims-table tbody tr").first
+            assert "37,435" in first.inner_text()
+            link = first.locator("a").first
+            claim_id = link.inner_text().strip()
+            link.click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith("#" + claim_id), page.url
+            card = page.locator(f"[id='{claim_id}']")
+            assert card.is_visible() and "37,435" in card.inner_text()
+            page.screenshot(path=str(shots / "explorer_to_card.png"), full_page=False)
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            for name in ("index.html", "memo_series_2016.html"):
+                phone.goto(base + name, wait_until="load")
+                width = phone.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, f"{name} is {width} px wide on a 390 px phone"
+                phone.screenshot(path=str(shots / name.replace(".html", "_phone.png")), full_page=False)
             browser.close()
         assert not problems, problems
     finally:
         httpd.shutdown()
+
+
+def test_one_page_lists_every_claim(builds):
+    """The claims explorer holds every claim id of the ledger, each with a link to its card."""
+    a, _ = builds
+    text = (a / "html" / "claims.html").read_text(encoding="utf-8")
+    check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
+    missing = [c for c in check["claim_id"] if not re.search(r"\.html#" + re.escape(c) + r"[\\\"]", text)]
+    assert not missing, missing[:5]
 
 
 def test_memo_pages_lead_with_the_share_of_independent_checks(builds):

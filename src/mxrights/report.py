@@ -6,14 +6,13 @@ tables. Every chart carries a caption naming its sources.
 
 from __future__ import annotations
 
-import html
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths, vocab
-KIND_STYLE = {"memo-claim": "X", "official": "o", "recomputed": "s"}
+from . import paths, templating, vocab
 
 
 def load_table(name: str, processed: str | Path = "") -> pd.DataFrame:
@@ -70,12 +69,9 @@ def page_context(page: str) -> dict:
 
 def texts_html(ctx: dict) -> str:
     """A table of the texts on a memo-series page: date, kind, outlet, title (linked), holding."""
-    t = ctx["texts"]
-    rows = "".join(
-        f"<tr><td>{html.escape(r.published)}</td><td>{html.escape(r.kind)}</td><td>{html.escape(r.outlet)}</td>"
-        f"<td>{_link(r.url, r.title)}</td><td>{html.escape(r.holding)}</td></tr>" for r in t.itertuples())
-    return ("<table><thead><tr><th>published</th><th>kind</th><th>outlet</th><th>title</th><th>text held</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>")
+    rows = [{k: _text(getattr(r, k)) for k in ("published", "kind", "outlet", "title", "url", "holding")}
+            for r in ctx["texts"].itertuples()]
+    return templating.render("texts_table.html.j2", rows=rows)
 
 
 def verdict_chart(check: pd.DataFrame, title: str):
@@ -105,6 +101,48 @@ def verdict_chart(check: pd.DataFrame, title: str):
 KIND_STYLE = {"recomputed": {"marker": "s", "label": "recomputed from primary data"},
               "official": {"marker": "o", "label": "published figure"},
               "memo-claim": {"marker": "X", "label": "memo claim"}}
+
+
+def show_figure(fig, alt: str, caption: str) -> None:
+    """Display a matplotlib figure in a notebook as a PNG at twice its display resolution, with
+    its alt text (what a screen reader says; the site's ``<img alt>``) and a caption; close it.
+
+    The display width in CSS pixels is the figure's width in inches × 100; the PNG is drawn at
+    200 dpi, so it stays sharp on a 2× screen (a 6.4-inch chart: 640 px shown, 1,280 px drawn).
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, Markdown, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
+    width = round(fig.get_figwidth() * 100)
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png", width=width, metadata={"alt": alt}))
+    display(Markdown(f"*Figure: {caption}*"))
+
+
+def verdict_alt(check: pd.DataFrame) -> str:
+    """Alt text of :func:`verdict_chart`: every verdict's label and count, in vocabulary order."""
+    v = vocab.verdicts()
+    counts = check["verdict"].value_counts().reindex(v["verdict"], fill_value=0)
+    return "Bar chart of claims by verdict: " + "; ".join(f"{lab} {int(n):,}" for lab, n in zip(v["label"], counts))
+
+
+def series_alt(annual: pd.DataFrame, indicator: str, label: str, first: int, last: int) -> str:
+    """Alt text of :func:`series_chart`, computed from the points it draws: for each source its
+    first and last year and value, and every memo claim with its value and year."""
+    sub = annual[(annual["indicator"] == indicator) & annual["year"].between(first, last)]
+    unit = _text(sub["unit"].iloc[0]) if len(sub) else ""
+    parts = []
+    for src, g in sub[sub["kind"] != "memo-claim"].groupby("source_label", sort=True):
+        g = g.sort_values(["year", "as_of"]).drop_duplicates("year")
+        a, b = g.iloc[0], g.iloc[-1]
+        parts.append(f"{src}: {number(a['value'])} in {int(a['year'])}" +
+                     (f" to {number(b['value'])} in {int(b['year'])} ({len(g)} years)" if len(g) > 1 else ""))
+    memo = sub[sub["kind"] == "memo-claim"].sort_values("year")
+    if len(memo):
+        parts.append("memo claims: " + ", ".join(f"{number(r.value)} ({int(r.year)})" for r in memo.itertuples()))
+    return f"Chart of {label} ({unit}), by year: " + "; ".join(parts) + "."
 
 
 def _thousands(x, _pos=None) -> str:
@@ -172,18 +210,25 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
 
 def _text(value) -> str:
     """A table cell as text: the empty string for a missing value (pandas reads empty CSV cells as NaN)."""
-    return "" if value is None or pd.isna(value) else str(value)
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _link(url: str, text: str) -> str:
-    return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
+def number(value) -> str:
+    """A figure as a reader reads it: whole numbers with thousands separators (``37,435``,
+    ``2,300,000,000``), others with the decimals they carry, at most four (``46.6``,
+    ``67.39``); the empty string for a missing value. Never scientific notation."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    v = float(value)
+    if v == int(v):
+        return f"{int(v):,}"
+    return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
 def verdict_badge(verdict: str) -> str:
     """An HTML badge for a verdict, coloured from the verdict vocabulary."""
     v = vocab.verdicts().set_index("verdict").loc[verdict]
-    return (f'<span class="verdict" style="background:{v["colour"]};color:{v["text_colour"]}" '
-            f'title="{html.escape(v["description"])}">{html.escape(v["label"])}</span>')
+    return templating.render("badge.html.j2", v=v.to_dict()).strip()
 
 
 def grade_text(grade: str) -> str:
@@ -194,104 +239,128 @@ def grade_text(grade: str) -> str:
     return f"grade ({grade}): {g['label']}"
 
 
-def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame, topic: str,
-                relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> str:
-    """HTML list of one topic's claims: quote, verdict, grade, published and reproduced (or bound)
-    figure, why the evidence is not independent when it is not, and what the verdict rests on:
-    evidence rows (with links and locators), relations (formula and result) and registered
-    primary files (publisher, link, hash). Each claim has the anchor ``#<claim_id>``."""
+def _items(ids: str, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> list[dict]:
+    """What a verdict rests on: evidence rows, relations and primary files, as template context."""
+    items = []
+    for eid in (ids.split(";") if isinstance(ids, str) and ids else []):
+        if eid in ev.index:
+            e = ev.loc[eid]
+            items.append({"kind": "evidence", "url": e["url"], "title": e["title"], "publisher": e["publisher"],
+                          "publisher_es": e["publisher_es"], "reported_by": _text(e["reported_by"]),
+                          "locator": _text(e["locator"]), "value": number(e["value"]), "unit": e["unit"],
+                          "as_of": _text(e["as_of"])})
+        elif eid in rel.index:
+            x = rel.loc[eid]
+            items.append({"kind": "relation", "id": eid, "relation_kind": x["kind"], "formula": x["formula"],
+                          "status": x["status"], "description": _text(x["description"])})
+        elif eid in reg.index:
+            f = reg.loc[eid]
+            items.append({"kind": "file", "id": eid, "url": f["url"], "title": f["title"], "publisher": f["publisher"],
+                          "publisher_es": f["publisher_es"], "sha": f["sha256"][:12], "retrieved": _text(f["retrieved"])})
+        else:
+            items.append({"kind": "other", "id": eid})
+    return items
+
+
+def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame,
+                relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> list[dict]:
+    """The template context of each claim's card: quote, verdict badge, published and reproduced
+    (or bound) figure, grade, why the evidence is not independent, the reason, the memo's cited
+    source, and what the verdict rests on (:func:`_items`)."""
     cl = claims.set_index("claim_id")
     ev = evidence.set_index("evidence_id")
     rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()
     reg = registry.set_index("name") if registry is not None else pd.DataFrame()
-    parts = []
-    for r in claims_check[claims_check["topic"] == topic].itertuples():
+    cards = []
+    for r in claims_check.itertuples():
         c = cl.loc[r.claim_id]
-        figure = ""
+        figure = word = note = ""
         if not pd.isna(r.reproduced_value):
             word = "proxy gives" if r.scope == "proxy" else "evidence gives"
-            figure = f" · {word} <b>{r.reproduced_value:,.6g}</b> (difference {r.difference:+,.6g})"
+            figure, note = number(r.reproduced_value), "difference " + ("+" if r.difference >= 0 else "−") + number(abs(r.difference))
         elif not pd.isna(r.bound_value):
-            way = "upper bound" if r.scope == "broader" else "lower bound"
-            figure = f" · {way} <b>{r.bound_value:,.6g}</b> (a different quantity)"
-        items = []
-        for eid in (r.evidence.split(";") if isinstance(r.evidence, str) and r.evidence else []):
-            if eid in ev.index:
-                e = ev.loc[eid]
-                via = f", reported by {html.escape(e['reported_by'])}" if _text(e["reported_by"]) else ""
-                items.append(f"<li>{_link(e['url'], e['title'])} — {html.escape(e['publisher'])} "
-                             f"(<i>{html.escape(e['publisher_es'])}</i>){via}: “{html.escape(str(e['locator']))}” — "
-                             f"{e['value']:,.6g} {html.escape(e['unit'])}, as of {html.escape(_text(e['as_of']))}</li>")
-            elif eid in rel.index:
-                x = rel.loc[eid]
-                items.append(f"<li>relation <code>{html.escape(eid)}</code> ({html.escape(x['kind'])}): "
-                             f"{html.escape(x['formula'])} — <b>{html.escape(x['status'])}</b>; "
-                             f"{html.escape(_text(x['description']))}</li>")
-            elif eid in reg.index:
-                f = reg.loc[eid]
-                items.append(f"<li>primary file <code>{html.escape(eid)}</code>: {_link(f['url'], f['title'])} — "
-                             f"{html.escape(f['publisher'])} (<i>{html.escape(f['publisher_es'])}</i>), "
-                             f"sha256 {html.escape(f['sha256'][:12])}…, retrieved {html.escape(str(f['retrieved']))}</li>")
-            else:
-                items.append(f"<li>{html.escape(eid)}</li>")
-        grade = grade_text(_text(r.grade))
-        why = _text(r.why_not_independent)
-        parts.append(
-            f'<div class="claim" id="{html.escape(r.claim_id)}"><p class="quote">“{html.escape(c["quote"])}”</p>'
-            f'<p>{verdict_badge(r.verdict)} <code>{html.escape(r.claim_id)}</code> · '
-            f'published <b>{r.published_value:,.6g}</b> {html.escape(r.unit)} ({html.escape(r.qualifier)}){figure}</p>'
-            + (f'<p class="small">Evidence {html.escape(grade)}'
-               + (f" — not independent: {html.escape(why)}" if why else "") + "</p>" if grade
-               else '<p class="small">Evidence grade: none (no evidence found)</p>')
-            + f'<p class="small">{html.escape(" ".join(t for t in (_text(r.method) + (":" if _text(r.method) else ""), _text(r.reason)) if t))}</p>'
-            f'<p class="small">Source cited by the memo: {html.escape(_text(c["source_cited"]) or "none given")}</p>'
-            + (f"<ul class='small'>{''.join(items)}</ul>" if items else "") + "</div>")
-    return "\n".join(parts) if parts else "<p>No claims on this topic.</p>"
+            word = "upper bound" if r.scope == "broader" else "lower bound"
+            figure, note = number(r.bound_value), "a different quantity"
+        method = _text(r.method)
+        cards.append({"claim_id": r.claim_id, "quote": c["quote"], "badge": templating.markup(verdict_badge(r.verdict)),
+                      "published": number(r.published_value), "unit": r.unit, "qualifier": r.qualifier,
+                      "figure": figure, "figure_word": word, "figure_note": note, "grade": grade_text(_text(r.grade)),
+                      "why": _text(r.why_not_independent),
+                      "reason": " ".join(t for t in (method + (":" if method else ""), _text(r.reason)) if t),
+                      "source_cited": _text(c["source_cited"]), "rests_on": _items(r.evidence, ev, rel, reg)})
+    return cards
+
+
+def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame, topic: str,
+                relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> str:
+    """HTML cards of one topic's claims (template ``claim_cards.html.j2``): quote, verdict,
+    grade, published and reproduced (or bound) figure, why the evidence is not independent when
+    it is not, and what the verdict rests on: evidence rows (with links and locators), relations
+    (formula and result) and registered primary files (publisher, link, hash). Each claim has the
+    anchor ``#<claim_id>``, the link the claims explorer follows."""
+    mine = claims_check[claims_check["topic"] == topic]
+    return templating.render("claim_cards.html.j2", cards=claim_cards(mine, claims, evidence, relations, registry))
 
 
 def summary_html(summary: pd.DataFrame) -> str:
     """The verdict summary as an HTML table led by the share of independent checks.
 
-    Rows: each document (memo id and title) and all documents; columns: claims, claims
-    checked against independent evidence of the same quantity (count and percent), then one
-    column per verdict in the vocabulary's order, headed by its label.
+    Rows: each document (memo id linked to its page, and title) and the group rows; columns:
+    claims, claims checked against independent evidence of the same quantity (count and
+    percent), then one column per verdict in the vocabulary's order, headed by its label.
     """
     v = vocab.verdicts()
-    titles = vocab.memos().set_index("document")["title"]
+    m = vocab.memos().set_index("document")
     head = ["Document", "Claims", "Independent checks", "% independent"] + v["label"].tolist()
     rows = []
     for _, r in summary.iterrows():
         doc = r["document"]
-        name = (f"{html.escape(r['memo'])}<br><span class='small'>{html.escape(titles.get(doc, ''))}</span>"
-                if doc in titles.index else f"<b>{html.escape(r['memo'])}</b>")
-        cells = [name, f"{int(r['claims']):,}", f"{int(r['independent']):,}", f"<b>{float(r['independent_pct']):.1f}%</b>"]
+        known = doc in m.index
+        cells = [f"{int(r['claims']):,}", f"{int(r['independent']):,}", f"{float(r['independent_pct']):.1f}%"]
         cells += [f"{int(r[n]):,}" for n in v["verdict"]]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return ("<table class='summary'><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        rows.append({"memo": r["memo"], "title": m.loc[doc, "title"] if known else "",
+                     "href": f"{m.loc[doc, 'page']}.html" if known else "", "cells": cells})
+    return templating.render("summary_table.html.j2", head=head, rows=rows)
 
 
 def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: dict | None = None,
-               css_class: str = "") -> str:
-    """An HTML table with every cell escaped (no raw HTML from data reaches the page).
+               css_class: str = "", numeric: list[str] | None = None) -> str:
+    """An HTML table through the template ``table.html.j2`` (every cell escaped).
 
     Args:
         df: the rows to show, columns in order (headers are the column names).
-        links: column → the column holding its link target; the cell becomes a link.
-        formats: column → function turning a value into text (e.g. thousands separators).
+        links: column → the column holding its link target; the cell becomes a link (targets
+            that are web addresses, anchors or site pages only).
+        formats: column → function turning a value into text; numbers without one go through
+            :func:`number` (thousands separators, no scientific notation). Missing values are
+            empty cells.
         css_class: a class for the table element.
+        numeric: columns aligned right (default: the numeric columns of ``df``).
+
+    Columns whose name is ``year`` or ends in ``_year`` print whole numbers without separators.
     """
     links, formats = links or {}, formats or {}
     shown = [c for c in df.columns if c not in set(links.values())]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+    if numeric is None:
+        numeric = [c for c in shown if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    head = [{"text": str(c), "num": c in numeric} for c in shown]
     rows = []
     for _, r in df.iterrows():
         cells = []
         for c in shown:
             v = r[c]
-            text_ = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else (formats[c](v) if c in formats else str(v))
+            if _text(v) == "":
+                text_ = ""
+            elif c in formats:
+                text_ = formats[c](v)
+            elif (c == "year" or str(c).endswith("_year")) and isinstance(v, (int, float)) and float(v) == int(v):
+                text_ = str(int(v))
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                text_ = number(v)
+            else:
+                text_ = str(v)
             target = _text(r[links[c]]) if c in links else ""
-            cells.append(f"<td>{_link(target, text_) if target.startswith(('http', '#')) or target.endswith('.html') else html.escape(text_)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    cls = f' class="{html.escape(css_class)}"' if css_class else ""
-    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            ok = target.startswith(("http", "#")) or target.endswith(".html") or ".html#" in target
+            cells.append({"text": text_, "href": target if ok and text_ else "", "num": c in numeric})
+        rows.append(cells)
+    return templating.render("table.html.j2", head=head, rows=rows, css_class=css_class)

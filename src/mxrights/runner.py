@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import paths, vocab
+from . import pages, paths, vocab
 
 PARAM_TYPES = {"page": str, "processed_dir": str, "output_dir": str, "topic": str,
                "first_year": int, "last_year": int, "geography": str, "min_years": int}
@@ -59,32 +59,19 @@ def notebooks_dir() -> Path:
     return paths.project_root() / "notebooks"
 
 
-def _memo_pages() -> list[str]:
-    """Pages of documents with at least one claim (a text that prints no statistic has no
-    page), from the ``page`` column of ``memos.csv``: one per seed document, one per year of
-    the memo series."""
-    import csv
-
-    with open(paths.raw_dir() / "claims.csv", newline="", encoding="utf-8") as fh:
-        claimed = {r["document"] for r in csv.DictReader(fh)}
-    return vocab.memo_pages(claimed)["page"].tolist()
-
-
 def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
-    """Every job of a full build (or the ones whose name contains ``only``)."""
+    """Every job of a full build (or the ones whose name contains ``only``), from the site map.
+
+    The jobs and their parameters are data: ``notebooks/jobs.csv``, multiplied into one page
+    per memo page (``data/raw/memos.csv``) and per comparison topic (``topics.csv``) by
+    :func:`mxrights.pages.site_pages`. ``extra`` parameters (``-p name value``) are checked
+    (name, type) before any kernel starts; a parameter that decides which page a job writes
+    is refused.
+    """
     nb, out = notebooks_dir(), paths.reports_dir() / "executed"
-    tables = str(paths.reports_dir() / "tables")
-    jobs = [Job(page, nb / "memo_reproduction.ipynb", out / f"{page}.ipynb",
-                {"page": page, "processed_dir": "", "output_dir": tables}) for page in _memo_pages()]
-    jobs += [Job(f"comparison_{t}", nb / "annual_comparison.ipynb", out / f"comparison_{t}.ipynb",
-                 {"topic": t, "first_year": 2000, "last_year": 2026, "geography": "Mexico",
-                  "processed_dir": "", "output_dir": tables}) for t in vocab.comparison_topics()]
-    jobs.append(Job("summary", nb / "summary.ipynb", out / "summary.ipynb", {"processed_dir": ""}))
-    jobs.append(Job("memo-over-memo", nb / "memo_over_memo.ipynb", out / "memo-over-memo.ipynb",
-                    {"processed_dir": "", "min_years": 2}))
     html = paths.reports_dir() / "html"
-    for j in jobs:
-        j.html = html / f"{j.output.stem}.html"
+    jobs = [Job(r.page, nb / r.notebook, out / f"{r.page}.ipynb", dict(r.parameters), html / f"{r.page}.html")
+            for r in pages.notebook_pages(str(paths.reports_dir() / "tables")).itertuples()]
     if only:
         jobs = [j for j in jobs if only in j.name]
         if not jobs:
@@ -151,7 +138,7 @@ def files_digest(files: list[Path]) -> str:
 
 def raw_inputs() -> list[Path]:
     """The registry (which holds every mirror file's hash), the hand-made tables and the seed documents."""
-    return [paths.data_dir() / "registry.csv", *sorted(paths.raw_dir().rglob("*.csv")),
+    return [paths.data_dir() / "registry.csv", vocab.jobs_path(), *sorted(paths.raw_dir().rglob("*.csv")),
             *sorted(paths.seeds_dir().glob("*.txt"))]
 
 

@@ -12,6 +12,10 @@ Knowledge about words lives in data, not in code. This module alone reads:
   co-signs, with its English and Spanish names;
 * ``document_parties.csv`` — who wrote or co-signed each checked document;
 * ``indicators.csv`` — indicators (topic, unit, English and Spanish labels);
+* ``vocabulary/page_groups.csv`` — the site's page groups (the navigation header), in order;
+* ``notebooks/jobs.csv`` — the notebook jobs: which notebook makes which pages, with which
+  parameters, in which page group (a family of pages is one row: one page per memo page or
+  per comparison topic);
 * ``memos.csv`` — the checked documents (memo id, title, author, date, audience, kind, the
   collection each belongs to — the five seeds or the memo series 2009–2021 — how much of it
   is held, and the page that reports it).
@@ -247,14 +251,16 @@ COLLECTIONS = ("seed", "memo_series")
 def memos(path: Path | None = None) -> pd.DataFrame:
     """The checked documents (``data/raw/memos.csv``).
 
-    Columns include ``collection`` (``seed``: one of the five documents the project exists
+    Columns include ``url`` (the document's address) and ``url_note`` (empty when ``url`` is
+    the document itself; otherwise what the page is, e.g. a release announcing it),
+    ``collection`` (``seed``: one of the five documents the project exists
     for; ``memo_series``: a text of the memo series 2009–2021 or its coverage), ``holding``
     (how much of the text is held, e.g. only the first ~2,000 characters of an archived page)
     and ``page`` (the site page that reports the document's claims; the memo-series texts
     reporting the same year's memo share one page).
     """
     path = path or _registered("memo_register")
-    df = _read(path, ["document", "memo", "title", "author", "author_es", "published", "audience", "kind", "url",
+    df = _read(path, ["document", "memo", "title", "author", "author_es", "published", "audience", "kind", "url", "url_note",
                       "memo_year", "outlet", "collection", "holding", "page"], key="document")
     for col in ("collection", "page", "holding"):
         for i, v in enumerate(df[col]):
@@ -289,7 +295,78 @@ def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
     return out.sort_values("collection", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
+@lru_cache(maxsize=4)
+def page_groups(path: Path | None = None) -> pd.DataFrame:
+    """The site's page groups, in order: ``group, order, label_en, label_es, description``."""
+    path = path or _registered("page_group_vocabulary")
+    df = _read(path, ["group", "order", "label_en", "label_es", "description"], key="group")
+    for i, v in enumerate(df["order"]):
+        if not v.isdigit():
+            raise TableError(f"{path}, row {i + 2}, column order: {v!r} is not a whole number")
+    df["order"] = df["order"].astype(int)
+    return df.sort_values("order").reset_index(drop=True)
+
+
+#: How a row of ``notebooks/jobs.csv`` multiplies into pages: one page per value of ...
+JOB_FAMILIES = {"": "one page", "memo_page": "a memo page (the page column of memos.csv)",
+                "comparison_topic": "a topic with comparison_page true in topics.csv"}
+
+
+def jobs_path() -> Path:
+    """``notebooks/jobs.csv``: the notebook jobs, beside the notebooks they run."""
+    return paths.project_root() / "notebooks" / "jobs.csv"
+
+
+@lru_cache(maxsize=4)
+def jobs(path: Path | None = None) -> pd.DataFrame:
+    """The notebook jobs: ``job`` (the page name, with ``{page}`` or ``{topic}`` for a family),
+    ``notebook``, ``each`` (see :data:`JOB_FAMILIES`), ``group`` (a page group; empty for memo
+    pages, whose group follows their collection), ``label`` and ``title`` (the navigation
+    label and the page title, for a single page; a family's follow from memos.csv or
+    topics.csv), ``reads`` (the
+    processed tables the notebook reads, a list) and ``parameters`` (a dict, parsed from JSON;
+    ``{tables}`` stands for the folder of per-page tables, ``{page}``/``{topic}`` for the
+    family's value).
+
+    Raises:
+        TableError: naming file, row, column and value, for an unknown family or group, a
+            notebook that does not exist, a name without its family's placeholder, or
+            parameters that are not a JSON object.
+    """
+    import json
+
+    path = path or jobs_path()
+    df = _read(path, ["job", "notebook", "each", "group", "label", "title", "reads", "parameters"], key="job")
+    groups = set(page_groups()["group"])
+    parsed = []
+    for i, r in df.iterrows():
+        where = f"{path}, row {i + 2}"
+        if r["each"] not in JOB_FAMILIES:
+            raise TableError(f"{where}, column each: {r['each']!r} is not one of {', '.join(repr(k) for k in JOB_FAMILIES)}")
+        if r["group"] and r["group"] not in groups:
+            raise TableError(f"{where}, column group: {r['group']!r} is not a group of data/raw/vocabulary/page_groups.csv")
+        if not (path.parent / r["notebook"]).exists():
+            raise TableError(f"{where}, column notebook: {r['notebook']!r} is not a notebook in {path.parent}")
+        if not r["each"] and not (r["label"] and r["title"] and r["group"]):
+            col = next(c for c in ("group", "label", "title") if not r[c])
+            raise TableError(f"{where}, column {col}: empty (a single page needs its group, label and title)")
+        placeholder = {"memo_page": "{page}", "comparison_topic": "{topic}"}.get(r["each"])
+        if placeholder and placeholder not in r["job"]:
+            raise TableError(f"{where}, column job: {r['job']!r} must contain {placeholder} (one page per value)")
+        try:
+            params = json.loads(r["parameters"] or "{}")
+        except ValueError as exc:
+            raise TableError(f"{where}, column parameters: {r['parameters']!r} is not JSON ({exc})") from None
+        if not isinstance(params, dict):
+            raise TableError(f"{where}, column parameters: {r['parameters']!r} is not a JSON object")
+        parsed.append(params)
+    df["parameters"] = parsed
+    df["reads"] = df["reads"].map(_split)
+    return df
+
+
 def clear_cache() -> None:
     """Forget every table read (tests that edit a table call this)."""
-    for f in (grades, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table):
+    for f in (grades, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
+              page_groups, jobs):
         f.cache_clear()

@@ -1,0 +1,119 @@
+"""The site map: every page of the site, from the job table and the vocabularies.
+
+One row per page, whether a notebook makes it (a row of ``notebooks/jobs.csv``, a family
+row multiplied into one page per memo page or per comparison topic) or the site renders it
+from the processed tables (the overview, the claims explorer, the sources and the method).
+The runner plans its jobs from this table and the site draws its navigation from it, so a
+page cannot be built without being in the navigation, nor linked without being built.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+import pandas as pd
+
+from . import paths, vocab
+
+#: Pages the site renders itself (no notebook): ``(page, label, title)``, in the order of the
+#: navigation's first group.
+SITE_PAGES = (
+    ("index", "Overview", "mxrights — checking the numbers in human-rights memos on Mexico"),
+    ("claims", "Claims explorer", "Claims explorer: every claim of every document, searchable"),
+    ("sources", "Sources", "Sources: every registered file and every evidence source, with citations"),
+    ("method", "Method", "Method: how a claim gets its verdict, evidence grades and relations"),
+)
+SITE_GROUP = "study"
+
+COLUMNS = ["page", "group", "label", "title", "job", "notebook", "parameters", "reads", "topic", "memo_year"]
+
+
+def _documents_with_claims() -> set[str]:
+    """Documents of the claims ledger (a text that prints no statistic has no page)."""
+    with open(paths.raw_dir() / "claims.csv", newline="", encoding="utf-8") as fh:
+        return {r["document"] for r in csv.DictReader(fh)}
+
+
+def _fill(params: dict, values: dict) -> dict:
+    """Replace ``{page}``, ``{topic}`` and ``{tables}`` in string parameters."""
+    return {k: v.format(**values) if isinstance(v, str) else v for k, v in params.items()}
+
+
+def _memo_rows(job: pd.Series, tables: str) -> list[dict]:
+    memos = vocab.memos()
+    rows = []
+    for p in vocab.memo_pages(_documents_with_claims()).itertuples():
+        first = memos[memos["document"] == p.documents[0]].iloc[0]
+        if p.collection == "seed":
+            group = "seed"
+            label = f"{first['outlet']} {first['kind']} ({str(first['published'])[:4]})"
+            title = f"{first['title']} — {first['author']} ({first['published']})"
+        else:
+            group = "series"
+            n = int((memos["page"] == p.page).sum())  # every text of the year, as its page lists them
+            label = str(p.year)
+            title = f"The memo series in {p.year}: {n} text{'s' if n > 1 else ''}"
+        rows.append({"page": job["job"].format(page=p.page), "group": group, "label": label, "title": title,
+                     "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+                     "parameters": _fill(job["parameters"], {"page": p.page, "topic": "", "tables": tables}),
+                     "topic": "", "memo_year": str(p.year or "")})
+    return rows
+
+
+def _topic_rows(job: pd.Series, tables: str) -> list[dict]:
+    topics = vocab.topic_table().set_index("topic")
+    return [{"page": job["job"].format(topic=t), "group": job["group"], "label": topics.loc[t, "label_en"],
+             "title": f"Annual comparison: {topics.loc[t, 'label_en']} — {topics.loc[t, 'label_es']}",
+             "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+             "parameters": _fill(job["parameters"], {"page": "", "topic": t, "tables": tables}),
+             "topic": t, "memo_year": ""} for t in vocab.comparison_topics()]
+
+
+def site_pages(tables_dir: str | None = None) -> pd.DataFrame:
+    """Every page of the site, in navigation order (groups in ``page_groups.csv`` order).
+
+    Args:
+        tables_dir: the folder that stands for ``{tables}`` in job parameters (default
+            ``<reports>/tables``).
+
+    Returns:
+        A DataFrame with :data:`COLUMNS`: ``page`` (the file stem: ``<page>.html``),
+        ``group``, ``label`` (navigation), ``title``; for a notebook page also ``job`` (its
+        row in jobs.csv), ``notebook``, ``parameters`` (dict) and ``reads`` (processed tables),
+        ``topic`` and ``memo_year`` where they apply. Site-rendered pages have an empty
+        ``notebook``.
+    """
+    tables = tables_dir if tables_dir is not None else str(paths.reports_dir() / "tables")
+    rows = [{"page": p, "group": SITE_GROUP, "label": label, "title": title, "job": "", "notebook": "",
+             "parameters": {}, "reads": [], "topic": "", "memo_year": ""} for p, label, title in SITE_PAGES]
+    for _, job in vocab.jobs().iterrows():
+        if job["each"] == "memo_page":
+            rows += _memo_rows(job, tables)
+        elif job["each"] == "comparison_topic":
+            rows += _topic_rows(job, tables)
+        else:
+            rows.append({"page": job["job"], "group": job["group"], "label": job["label"], "title": job["title"],
+                         "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+                         "parameters": _fill(job["parameters"], {"page": "", "topic": "", "tables": tables}),
+                         "topic": "", "memo_year": ""})
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    order = {g: i for i, g in enumerate(vocab.page_groups()["group"])}
+    df["_g"] = df["group"].map(order)
+    return df.sort_values("_g", kind="stable").drop(columns="_g").reset_index(drop=True)
+
+
+def notebook_pages(tables_dir: str | None = None) -> pd.DataFrame:
+    """The rows of :func:`site_pages` that a notebook makes."""
+    df = site_pages(tables_dir)
+    return df[df["notebook"] != ""].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def navigation() -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """The navigation header: ``(group label, group description, ((page, label), ...))`` per group."""
+    df = site_pages("")
+    groups = vocab.page_groups()
+    return tuple((g.label_en, g.description, tuple(zip(df.loc[df["group"] == g.group, "page"],
+                                                       df.loc[df["group"] == g.group, "label"])))
+                 for g in groups.itertuples() if (df["group"] == g.group).any())

@@ -1,0 +1,69 @@
+"""The site map (jobs as data), the navigation, the claims explorer's rows and number formatting."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mxrights import pages, paths, report, runner, site, vocab
+from mxrights.schemas import TableError
+
+
+def test_site_map_has_one_page_per_job_and_the_site_pages():
+    df = pages.site_pages()
+    check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
+    memo_pages = vocab.memo_pages(set(check["document"]))
+    assert df["page"].is_unique
+    assert len(pages.notebook_pages()) == len(memo_pages) + len(vocab.comparison_topics()) + 2  # + summary, memo over memo
+    assert [j.name for j in runner.plan()] == pages.notebook_pages()["page"].tolist()
+    assert set(df.loc[df["notebook"] == "", "page"]) == {p for p, _, _ in pages.SITE_PAGES}
+    # a memo-series page is labelled by its year and counts every text of that year
+    row = df.set_index("page").loc["memo_series_2016"]
+    n = int((vocab.memos()["page"] == "memo_series_2016").sum())
+    assert row["label"] == "2016" and row["title"] == f"The memo series in 2016: {n} texts"
+
+
+def test_parameters_come_from_the_job_table():
+    job = next(j for j in runner.plan("comparison_torture"))
+    table = vocab.jobs().set_index("job").loc["comparison_{topic}", "parameters"]
+    assert job.parameters["first_year"] == table["first_year"] and job.parameters["topic"] == "torture"
+    assert job.parameters["output_dir"].endswith("tables")                   # {tables} filled in
+
+
+def test_navigation_groups_every_page_in_vocabulary_order():
+    nav = pages.navigation()
+    assert [label for label, _, _ in nav] == vocab.page_groups()["label_en"].tolist()
+    linked = [p for _, _, items in nav for p, _ in items]
+    assert sorted(linked) == sorted(pages.site_pages()["page"])
+
+
+def test_a_bad_job_row_names_file_row_column_and_value(tmp_path):
+    p = tmp_path / "jobs.csv"
+    p.write_text(vocab.jobs_path().read_text(encoding="utf-8").replace(",memo_page,", ",memo_pages,", 1), encoding="utf-8")
+    (tmp_path / "memo_reproduction.ipynb").write_text("{}")
+    with pytest.raises(TableError, match=r"jobs.csv, row 2, column each: 'memo_pages' is not one of"):
+        vocab.jobs(p)
+
+
+@pytest.mark.parametrize("value, text", [(37435.0, "37,435"), (2300000000.0, "2,300,000,000"), (46.6, "46.6"),
+                                         (67.39, "67.39"), (0.0, "0"), (float("nan"), ""), (-963.0, "-963"),
+                                         (12250.5, "12,250.5")])
+def test_number_formats_as_readers_read(value, text):
+    assert report.number(value) == text
+
+
+def test_explorer_rows_find_37435_and_link_to_the_card():
+    from mxrights import claims, evidence
+
+    check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
+    ledger = claims.load_claims()
+    rows = site.explorer_rows(check, ledger, evidence.load_evidence(claims=ledger))
+    assert len(rows) == len(check) and rows["claim_id"].is_unique
+    hit = rows[rows.apply(lambda r: r.astype(str).str.contains("37,435", regex=False).any(), axis=1)]
+    assert len(hit) >= 1
+    page_of = vocab.memos().set_index("document")["page"]
+    for r in hit.itertuples():
+        doc = check.set_index("claim_id").loc[r.claim_id, "document"]
+        assert r.href == f"{page_of[doc]}.html#{r.claim_id}"
+    bound = rows[rows["reproduced"].str.endswith("(bound)")]
+    assert len(bound) == check["bound_value"].notna().sum() - (check["reproduced_value"].notna() & check["bound_value"].notna()).sum()
