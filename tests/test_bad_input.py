@@ -251,3 +251,20 @@ def test_press_graves_file_in_mac_roman_loads_and_a_garbled_count_is_named(tmp_p
     p.write_bytes((head + "grupo_uno,2010,16,X,tres,1\n").encode("mac_roman"))
     with pytest.raises(cleaning.DataError, match=r"row 2, column numero_de_fosas: 'tres'"):
         cleaning.load_graves_press(cleaning.RowLedger(), path=p, name="fixture")
+
+
+@pytest.mark.parametrize("args", [["data", "verify"], ["tables"], ["reproduce"]])
+def test_a_missing_mirror_folder_is_one_line(args, tmp_path, monkeypatch, capsys):
+    gone = tmp_path / "no-such-folder"
+    monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(gone))
+    code, err = _cli(args, capsys)
+    assert code == 1
+    assert err.strip().splitlines() == [f"error: the data mirror folder {gone} (MXRIGHTS_DATA_MIRROR) does not exist; "
+                                        "set MXRIGHTS_DATA_MIRROR to the folder holding the shared data files, or unset "
+                                        "it to use ../shared/data beside the checkout"]
+
+
+def test_a_topic_cannot_be_changed_with_p(capsys):
+    code, err = _cli(["run", "--only", "comparison_torture", "-p", "topic", "tortura"], capsys)
+    assert code == 2
+    assert "parameter 'topic' decides which page a job writes" in err and "comparison_torture" in err

@@ -52,7 +52,7 @@ def test_csl_json_items():
 
 
 def test_every_real_source_is_cited_once():
-    reg, ev = registry.load_registry(), evidence.load_evidence()
+    reg, ev = registry.load_registry(include_pending=True), evidence.load_evidence()
     s = citations.sources_table(reg, ev)
     assert s["key"].is_unique
     assert (s["kind"] != "evidence source").sum() == len(reg)

@@ -150,3 +150,25 @@ def test_cli_claims_coverage_accounts_for_every_number(capsys):
     out = capsys.readouterr().out
     n = len(claims.coverage(claims.load_claims()))
     assert f"every one of the {n} numbers is accounted for" in out
+
+
+def test_committed_notebooks_name_the_project_kernel(root):
+    import json
+
+    for p in sorted((root / "notebooks").glob("*.ipynb")):
+        spec = json.loads(p.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
+        assert spec == runner.KERNELSPEC, p.name
+
+
+def test_readme_shows_the_papermill_command_of_every_job(root):
+    """Reviewers run one notebook with plain Papermill: the README names each job's notebook and parameters."""
+    from mxrights import vocab
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for job in vocab.jobs().itertuples():
+        line = next((ln for ln in readme.splitlines() if ln.startswith(f"papermill {job.notebook} ")), None)
+        assert line is not None, job.notebook
+        assert "-k mxrights" in line
+        for name in job.parameters:
+            if name not in ("processed_dir", "output_dir"):
+                assert f"-p {name} " in line + " ", (job.notebook, name)

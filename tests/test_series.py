@@ -33,20 +33,6 @@ def test_trend_needs_three_years():
         series.poisson_trend(pd.DataFrame({"year": [2000, 2001], "value": [1, 2]}))
 
 
-def test_difference_of_proportions_by_hand():
-    # p1 = .5, p2 = .4, n = 100 each: se = sqrt(.25/100 + .24/100) = .07; 1.96 × .07 = .1372
-    d, lo, hi = series.diff_proportions(0.5, 100, 0.4, 100)
-    assert d == pytest.approx(-0.1)
-    assert lo == pytest.approx(-0.1 - 1.959963984540054 * 0.07)
-    assert hi == pytest.approx(-0.1 + 1.959963984540054 * 0.07)
-
-
-def test_enpol_2016_to_2021_difference():
-    d, lo, hi = series.diff_proportions(0.638, 58000, 0.486, 67584)
-    assert d == pytest.approx(-0.152)
-    assert hi < 0
-
-
 def test_as_of_alignment_takes_latest_point_before_the_memo():
     annual = pd.DataFrame([
         {"indicator": "x", "year": 2016, "as_of": "2016-12-31", "value": 100.0, "kind": "official", "source_id": "s", "trace": "e1"},
@@ -128,3 +114,15 @@ def test_real_summary_lists_one_point_series_apart(annual):
     assert (long["years"] >= 3).all() and (short["years"] < 3).all()
     envipe = long[long["indicator"] == "crimes_dark_figure_envipe"].iloc[0]
     assert (envipe["first_year"], envipe["last_year"], envipe["years"]) == (2010, 2024, 15)
+
+
+@pytest.mark.parametrize("rr, lo, hi, words", [
+    (1.2, 1.05, 1.37, "rising, +20% a year (95% CI +5% to +37%)"),
+    (0.88, 0.80, 0.97, "falling, −12% a year (95% CI −20% to −3%)"),
+    (1.10, 0.95, 1.27, "no clear trend: +10% a year (95% CI −5% to +27%)"),
+    (2.79, 1.48, 5.25, "rising, +179% a year (95% CI +48% to +425%)"),
+])
+def test_rate_ratios_read_in_words(rr, lo, hi, words):
+    from mxrights import series
+
+    assert series.rate_in_words(rr, lo, hi) == words

@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import sys
 import time
+from pathlib import Path
 
 
 def _print_table(df) -> None:
@@ -42,17 +43,48 @@ def cmd_verify(args) -> int:
     for d in bad["detail"]:
         print(f"\nerror: {d}", file=sys.stderr)
     print(f"\n{len(table) - len(bad)} of {len(table)} registered files OK")
+    waiting = registry.pending()
+    if len(waiting):
+        print(f"{len(waiting)} registered file(s) whose hash is recorded on first fetch (mxrights data record NAME):")
+        _print_table(waiting[["name", "path", "status"]])
     return 1 if len(bad) else 0
 
 
 def cmd_fetch(args) -> int:
     from . import registry
 
+    if args.name is None:
+        reg = registry.load_registry(include_pending=True)
+        can = reg[(reg["download_url"].fillna("") != "") | (reg["sha256"].fillna("") == "")]
+        print("registered files that can be fetched, or whose hash is recorded on first fetch:")
+        _print_table(can.assign(where=can["download_url"].fillna("").where(can["download_url"].fillna("") != "",
+                                                                          can["url"]))[["name", "path", "where"]])
+        return 0
     try:
-        print(registry.fetch(args.name))
+        print(registry.fetch(args.name, record=args.record))
     except registry.RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_record(args) -> int:
+    from . import registry
+
+    digest = registry.record_hash(args.name)
+    print(f"recorded {args.name}: sha256 {digest}; from now on the file must match it")
+    return 0
+
+
+def cmd_enpol(args) -> int:
+    """Recompute the memos' ENPOL figures with design-based intervals (or say how to get the microdata)."""
+    from . import enpol
+
+    table = enpol.statistics_table()
+    if len(table):
+        _print_table(table)
+    if table.attrs.get("message"):
+        print(table.attrs["message"])
     return 0
 
 
@@ -236,8 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = d.add_subparsers(dest="data_cmd", required=True)
     dsub.add_parser("verify", help="check every registered file").set_defaults(func=cmd_verify)
     f = dsub.add_parser("fetch", help="download a registered file (network)")
-    f.add_argument("name")
+    f.add_argument("name", nargs="?", help="a registry name (none: list the files that can be fetched)")
+    f.add_argument("--record", action="store_true",
+                   help="the file's hash is not yet registered: record it after this first download")
     f.set_defaults(func=cmd_fetch)
+    rec = dsub.add_parser("record", help="record, once, the hash of a registered file placed in the mirror by hand")
+    rec.add_argument("name")
+    rec.set_defaults(func=cmd_record)
     dsub.add_parser("rehash", help="refresh hashes of data/raw tables").set_defaults(func=cmd_rehash)
     c = sub.add_parser("claims", help="the claims ledger")
     c.add_argument("--document", help="a seed file name or a memo id (e.g. amnesty-letter-2014)")
@@ -255,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--force", action="store_true", help="rerun even if up to date")
         r.set_defaults(func=func)
     sub.add_parser("render", help="render reports/html").set_defaults(func=cmd_render)
+    sub.add_parser("enpol", help="recompute the memos' ENPOL survey figures with design-based 95%% intervals "
+                                 "(needs INEGI's microdata in <mirror>/enpol/)").set_defaults(func=cmd_enpol)
     nbc = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (default parameters)")
     nbc.add_argument("--jobs", type=int, default=None)
     nbc.set_defaults(func=cmd_notebooks)
@@ -269,6 +308,8 @@ EXAMPLES = """examples:
   mxrights data verify                    check every registered file's sha256
   mxrights data rehash                    validate the edited tables in data/raw, then record their hashes
   mxrights run --only memo_amnesty --force
+  mxrights enpol                          recompute the ENPOL survey figures (or say where to get the microdata)
+  mxrights data record enpol_2016_microdata   record the hash of a file placed in the mirror by hand
 add --debug before the command to see a Python traceback on error."""
 
 
@@ -280,6 +321,29 @@ def _project_errors() -> tuple[type[BaseException], ...]:
 
     return (schemas.TableError, registry.RegistryError, cleaning.DataError, FileNotFoundError,
             UnicodeDecodeError, pd.errors.ParserError, KeyError, ValueError)
+
+
+#: Commands that read the data mirror (``data verify``, ``data fetch``, building tables or pages).
+_MIRROR_COMMANDS = {"tables", "run", "reproduce"}
+
+
+def _missing_mirror(args) -> str:
+    """One line when a command that reads the mirror finds no mirror folder, else ``""``."""
+    import os
+
+    from . import paths
+
+    cmd = getattr(args, "cmd", "")
+    if cmd not in _MIRROR_COMMANDS and not (cmd == "data" and getattr(args, "data_cmd", "") in ("verify", "fetch")):
+        return ""
+    env = os.environ.get("MXRIGHTS_DATA_MIRROR")
+    if env is not None and env.strip() and not Path(env).is_dir():
+        return (f"the data mirror folder {env} (MXRIGHTS_DATA_MIRROR) does not exist; set MXRIGHTS_DATA_MIRROR to the "
+                "folder holding the shared data files, or unset it to use ../shared/data beside the checkout")
+    if env is None and paths.mirror_dir() is None:
+        return (f"the data mirror folder {paths.project_root().parent / 'shared' / 'data'} does not exist; put the shared "
+                "data there or set MXRIGHTS_DATA_MIRROR to the folder holding them")
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -295,6 +359,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     args = parser.parse_args(argv)
+    missing = _missing_mirror(args)
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 1
     try:
         return args.func(args)
     except UsageError as exc:

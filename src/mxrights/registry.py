@@ -11,11 +11,19 @@ size). Two locations exist:
 
 Every read of a registered file goes through :func:`resolve`, which checks the sha256, so a
 changed file can never flow silently into a result.
+
+A row whose ``sha256`` is empty is *pending*: the file is known (publisher, landing page) but
+its hash is not, because it was never fetched here (the ENPOL microdata). :func:`load_registry`
+leaves pending rows out unless asked (so :func:`verify` and ``mxrights data verify`` check only
+files with a known hash, and list pending ones apart, see :func:`pending`); :func:`resolve`
+refuses to read a pending file; the hash is recorded once, by an explicit
+:func:`fetch` with ``record=True`` or :func:`record_hash`, and enforced from then on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 import os
 from pathlib import Path
@@ -43,6 +51,13 @@ class HashMismatchError(RegistryError):
     """A registered file's sha256 differs from the registry's."""
 
 
+class HashUnknownError(RegistryError):
+    """A registered file's sha256 is not yet recorded (a pending row): it is not read until it is."""
+
+
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One registry row (see ``REGISTRY_COLUMNS``)."""
@@ -64,11 +79,13 @@ def registry_path() -> Path:
     return Path(env) if env else paths.data_dir() / "registry.csv"
 
 
-def load_registry(path: Path | None = None) -> pd.DataFrame:
+def load_registry(path: Path | None = None, include_pending: bool = False) -> pd.DataFrame:
     """Read and validate the registry table.
 
     Args:
         path: registry CSV; defaults to ``data/registry.csv``.
+        include_pending: also return pending rows (empty ``sha256``: hash not yet recorded;
+            their ``bytes`` read as 0).
 
     Returns:
         One row per registered file, columns ``REGISTRY_COLUMNS``.
@@ -89,8 +106,15 @@ def load_registry(path: Path | None = None) -> pd.DataFrame:
     if len(bad):
         row = int(bad.index[0]) + 2
         raise RegistryError(f"{path}, row {row}, column 'location': {bad['location'].iloc[0]!r} is not raw, mirror, seeds or memo_series")
-    df["bytes"] = pd.to_numeric(df["bytes"]).astype("int64")
+    df["bytes"] = pd.to_numeric(df["bytes"].where(df["bytes"].str.strip() != "", "0")).astype("int64")
+    if not include_pending:
+        df = df[df["sha256"].str.strip() != ""]
     return df
+
+
+def is_pending(row: pd.Series) -> bool:
+    """True when a registry row's sha256 is not yet recorded."""
+    return str(row["sha256"]).strip() == ""
 
 
 def file_sha256(path: Path) -> str:
@@ -103,7 +127,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _entry(name: str, registry: pd.DataFrame | None = None) -> pd.Series:
-    reg = registry if registry is not None else load_registry()
+    reg = registry if registry is not None else load_registry(include_pending=True)
     rows = reg[reg["name"] == name]
     if rows.empty:
         raise RegistryError(f"{name!r} is not in the data registry ({registry_path()}); add a row for it")
@@ -117,10 +141,15 @@ def _how_to_obtain(row: pd.Series) -> str:
         folder = paths.seeds_dir() if row["location"] == "seeds" else paths.memo_series_dir()
         return f"put the text at {folder / row['path']} (it is archived from {row['url']})"
     how = f"put the file at <mirror>/{row['path']} (set MXRIGHTS_DATA_MIRROR, default ../shared/data)"
+    record = " --record" if is_pending(row) else ""
     if row["download_url"]:
-        how += f", or run `mxrights data fetch {row['name']}` to download {row['download_url']}"
+        how += f", or run `mxrights data fetch {row['name']}{record}` to download {row['download_url']}"
     else:
         how += f"; it is published at {row['url']}"
+    if record:
+        how += ("; its sha256 is not yet recorded: after checking the file is the publisher's, record it once with "
+                + (f"`mxrights data fetch {row['name']} --record`" if row["download_url"]
+                   else f"mxrights.registry.record_hash('{row['name']}')"))
     return how
 
 
@@ -180,14 +209,34 @@ def resolve(name: str, registry: pd.DataFrame | None = None, download: bool = Fa
             return fetch(name, registry)
         where = "no data mirror is set (MXRIGHTS_DATA_MIRROR unset and ../shared/data absent)" if path is None else f"not found at {path}"
         raise MissingFileError(f"{name}: {where}. To obtain it, {_how_to_obtain(row)}.")
+    if is_pending(row):
+        raise HashUnknownError(f"{name}: {path} is present but its sha256 is not yet recorded in {registry_path()}; "
+                               f"check it is the publisher's file ({row['url']}) and record it once with "
+                               f"mxrights.registry.record_hash('{name}'); every later read is checked against it")
     check_hash(path, row["sha256"], name)
     return path
 
 
-def fetch(name: str, registry: pd.DataFrame | None = None, cache: Path | None = None) -> Path:
+def fetch(name: str, registry: pd.DataFrame | None = None, cache: Path | None = None,
+          record: bool = False, registry_file: Path | None = None) -> Path:
     """Download a registered file with pooch into the cache, checking its sha256.
 
     Network access happens only here, and only when a user asks for it.
+
+    Args:
+        name: the registry name.
+        registry: an already loaded registry.
+        cache: download folder (default: pooch's cache for mxrights).
+        record: for a pending row only (sha256 not yet known): download without a hash check and
+            record the file's sha256 and size in the registry (:func:`record_hash`); from then on
+            every read checks them. ``mxrights data fetch NAME --record``.
+        registry_file: the registry file to update when recording (default ``data/registry.csv``).
+
+    Raises:
+        MissingFileError: no download URL.
+        HashUnknownError: a pending row fetched without ``record``.
+        RegistryError: ``record`` asked for a row whose hash is already known.
+        HashMismatchError: the download differs from the registered hash.
     """
     import pooch
 
@@ -195,6 +244,17 @@ def fetch(name: str, registry: pd.DataFrame | None = None, cache: Path | None = 
     if not row["download_url"]:
         raise MissingFileError(f"{name}: no download URL is registered. To obtain it, {_how_to_obtain(row)}.")
     target = Path(cache) if cache else _pooch_cache()
+    if is_pending(row):
+        if not record:
+            raise HashUnknownError(f"{name}: no sha256 is registered yet, so a download cannot be checked. "
+                                   f"Fetch it once with `mxrights data fetch {name} --record` (record=True) to record "
+                                   "its hash; every later read is checked against it")
+        fname = pooch.retrieve(row["download_url"], known_hash=None, fname=row["name"], path=target, progressbar=False)
+        record_hash(name, Path(fname), registry_file)
+        return Path(fname)
+    if record:
+        raise RegistryError(f"{name}: its sha256 is already recorded ({row['sha256']}); it is never overwritten. "
+                            "If the publisher issued a new version, register it as a new dated entry")
     try:
         fname = pooch.retrieve(row["download_url"], known_hash=f"sha256:{row['sha256']}",
                                fname=row["name"], path=target, progressbar=False)
@@ -203,16 +263,83 @@ def fetch(name: str, registry: pd.DataFrame | None = None, cache: Path | None = 
     return Path(fname)
 
 
+def record_hash(name: str, path: Path | None = None, registry_file: Path | None = None) -> str:
+    """Record the sha256 and size of a pending row's file, once, in the registry file.
+
+    Args:
+        name: the registry name; its ``sha256`` must be empty (a known hash is never replaced).
+        path: the file (default: where the row says it is, e.g. ``<mirror>/<path>``).
+        registry_file: the registry to update (default ``data/registry.csv``).
+
+    Returns:
+        The recorded sha256. Only this row's ``sha256`` and ``bytes`` cells change.
+
+    Raises:
+        RegistryError: unknown name, or the hash is already recorded.
+        MissingFileError: the file is absent.
+    """
+    registry_file = Path(registry_file) if registry_file else registry_path()
+    load_registry(registry_file, include_pending=True)  # validate the whole table first
+    raw = pd.read_csv(registry_file, dtype=str, keep_default_na=False)
+    rows = raw.index[raw["name"] == name]
+    if len(rows) == 0:
+        raise RegistryError(f"{name!r} is not in the data registry ({registry_file}); add a row for it")
+    i = rows[0]
+    if not is_pending(raw.loc[i]):
+        raise RegistryError(f"{name}: its sha256 is already recorded ({raw.at[i, 'sha256']}); it is never overwritten. "
+                            "If the publisher issued a new version, register it as a new dated entry")
+    path = Path(path) if path else local_path(raw.loc[i])
+    if path is None or not path.exists():
+        raise MissingFileError(f"{name}: cannot record a hash, the file is not at {path}. To obtain it, {_how_to_obtain(raw.loc[i])}.")
+    digest = file_sha256(path)
+    raw.at[i, "sha256"] = digest
+    raw.at[i, "bytes"] = str(path.stat().st_size)
+    raw.to_csv(registry_file, index=False, lineterminator="\n")
+    return digest
+
+
+def pending(registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pending rows (sha256 not yet recorded), with a status saying where each stands.
+
+    Returns:
+        Columns ``name, location, path, status, detail``; ``status`` is ``NOT YET FETCHED`` (no
+        file) or ``HASH UNKNOWN`` (the file is there but its hash was never recorded).
+    """
+    reg = registry if registry is not None else load_registry(include_pending=True)
+    out = []
+    for _, row in reg[reg["sha256"].str.strip() == ""].iterrows():
+        p = local_path(row)
+        present = p is not None and p.exists()
+        out.append({"name": row["name"], "location": row["location"], "path": row["path"],
+                    "status": "HASH UNKNOWN" if present else "NOT YET FETCHED",
+                    "detail": f"{row['name']}: " + (f"{p} has no recorded sha256" if present else "not fetched")
+                    + f". To obtain it, {_how_to_obtain(row)}."})
+    return pd.DataFrame(out, columns=["name", "location", "path", "status", "detail"])
+
+
 def verify(registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Check every registered file; return a status table (never raises for a bad file).
 
     Returns:
         Columns ``name, location, path, bytes, status, detail``; ``status`` is ``OK``,
-        ``MISSING`` or ``HASH MISMATCH``.
+        ``MISSING`` or ``HASH MISMATCH`` (or ``NOT YET FETCHED`` / ``HASH UNKNOWN`` for a pending
+        row, when the caller passes a registry that includes them). Pending rows of the default
+        registry are not checked (there is no hash to check): each is logged as a warning, and
+        :func:`pending` lists them.
     """
-    reg = registry if registry is not None else load_registry()
+    if registry is None:
+        reg = load_registry()
+        for d in pending()["detail"]:
+            log.warning("pending, not checked: %s", d)
+    else:
+        reg = registry
     out = []
+    waiting = pending(reg).set_index("name") if len(reg) else pd.DataFrame()
     for _, row in reg.iterrows():
+        if is_pending(row):
+            out.append({"name": row["name"], "location": row["location"], "path": row["path"], "bytes": int(row["bytes"]),
+                        "status": waiting.at[row["name"], "status"], "detail": waiting.at[row["name"], "detail"]})
+            continue
         try:
             p = resolve(row["name"], reg)
             status, detail = "OK", str(p)
@@ -240,7 +367,7 @@ def rehash_raw(registry_file: Path | None = None, validate=None) -> list[str]:
     import tempfile
 
     registry_file = registry_file or registry_path()
-    reg = load_registry(registry_file)
+    reg = load_registry(registry_file, include_pending=True)
     changed = []
     for i, row in reg.iterrows():
         if row["location"] != "raw":
@@ -264,6 +391,7 @@ def rehash_raw(registry_file: Path | None = None, validate=None) -> list[str]:
                     os.environ.pop("MXRIGHTS_REGISTRY", None)
                 else:
                     os.environ["MXRIGHTS_REGISTRY"] = old
+    reg["bytes"] = reg["bytes"].astype(str).where(reg["sha256"].str.strip() != "", "")  # pending: size unknown
     reg.to_csv(registry_file, index=False, lineterminator="\n")
     return changed
 

@@ -173,6 +173,10 @@ def save_manifest(m: dict) -> None:
     manifest_path().write_text(json.dumps(m, indent=1, sort_keys=True) + "\n")
 
 
+#: The kernel the Makefile registers (``ipykernel install --name mxrights``), named in every notebook.
+KERNELSPEC = {"display_name": "Python (mxrights)", "language": "python", "name": "mxrights"}
+
+
 def kernel_name() -> str:
     """The project's kernel when registered in this environment, else ``python3``."""
     kdir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "mxrights"
@@ -347,6 +351,7 @@ def _strip_ansi(s: str) -> str:
 def normalise_notebook(path: Path) -> None:
     """Strip what must vary between runs (timestamps, durations, kernel ids) from an executed notebook."""
     nb = json.loads(path.read_text(encoding="utf-8"))
+    nb.setdefault("metadata", {})["kernelspec"] = dict(KERNELSPEC)  # JupyterLab opens it with the project's kernel
     pmeta = nb.get("metadata", {}).get("papermill", {})
     for k in ("start_time", "end_time", "duration", "input_path", "output_path"):
         pmeta.pop(k, None)

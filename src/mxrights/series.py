@@ -4,7 +4,7 @@
 ``indicator, geography, year, as_of, value, unit, kind, source_id, trace`` where ``kind``
 is ``memo-claim`` (a ledger row), ``official`` (an evidence row) or ``recomputed`` (from a
 registered primary file), and ``trace`` names the ledger row, evidence row or registry file
-the point comes from. :func:`poisson_trend` and :func:`diff_proportions` are the models
+the point comes from. :func:`poisson_trend` is the model
 used on the comparison pages.
 """
 
@@ -293,16 +293,6 @@ def poisson_trend(df: pd.DataFrame, dispersion_limit: float = 1.5) -> Trend:
                  int(d["year"].min()), int(d["year"].max()))
 
 
-def diff_proportions(p1: float, n1: int, p2: float, n2: int, z: float = 1.959963984540054) -> tuple[float, float, float]:
-    """Difference p2 − p1 of two survey proportions (0-1) with a Wald 95 % interval.
-
-    Assumes simple random samples; a complex survey design widens the interval.
-    """
-    d = p2 - p1
-    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    return d, d - z * se, d + z * se
-
-
 def official_before(annual: pd.DataFrame, indicator: str, as_of: str) -> pd.Series | None:
     """The latest official or recomputed point of ``indicator`` dated on or before ``as_of``
     (never a memo's figure; at equal dates a published figure is preferred to a recomputation)."""
@@ -357,12 +347,32 @@ def topic_answer(annual: pd.DataFrame, trends: pd.DataFrame, indicators: list[st
     t = trends[(trends["indicator"] == ind) & (trends["source_id"] == src)]
     if len(t):
         t = t.iloc[0]
-        text += (f"; its fitted trend is ×{t['rate_ratio']:.2f} a year (95% CI {t['rr_lower']:.2f}–"
-                 f"{t['rr_upper']:.2f}, {int(t['first_year'])}–{int(t['last_year'])})")
+        text += (f"; its fitted trend, {int(t['first_year'])}–{int(t['last_year'])}: "
+                 + rate_in_words(t["rate_ratio"], t["rr_lower"], t["rr_upper"]))
     five = int((data.groupby("indicator")["year"].nunique() >= 5).sum())
     memo = int((sub["kind"] == "memo-claim").sum())
     return (text + f". {five} of the topic's {data['indicator'].nunique()} charted indicators have five or more "
             f"years of figures, and {memo} memo figure(s) sit beside them.")
+
+
+def rate_in_words(rate_ratio: float, lower: float, upper: float) -> str:
+    """A fitted rate ratio per year read in words, with its 95 % interval as percent changes.
+
+    ``rate_ratio`` 1.2 (1.05–1.37) reads "rising, +20% a year (95% CI +5% to +37%)"; an interval
+    that contains 1 reads "no clear trend: …", since the data cannot tell a rise from a fall.
+    Percent changes are rounded to whole percents. Empty string for a missing ratio.
+    """
+    if rate_ratio is None or pd.isna(rate_ratio):
+        return ""
+
+    def pct(x: float) -> str:
+        v = round((x - 1) * 100)
+        return f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(v):,}%"
+
+    ci = f"{pct(rate_ratio)} a year (95% CI {pct(lower)} to {pct(upper)})"
+    if lower <= 1 <= upper:
+        return f"no clear trend: {ci}"
+    return ("rising, " if rate_ratio > 1 else "falling, ") + ci
 
 
 def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -370,7 +380,8 @@ def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3
 
     Columns: ``indicator, source_id, source_label, first_year, first_value, last_year,
     last_value, years`` (distinct years), ``change`` (last − first, same unit) and, where a
-    trend was fitted, ``rate_ratio, rr_lower, rr_upper``. Where a source gave two figures for
+    trend was fitted, ``rate_ratio, rr_lower, rr_upper`` and ``trend`` (the same in words, see
+    :func:`rate_in_words`). Where a source gave two figures for
     one year, the first by as-of date is used.
 
     Returns:
@@ -385,6 +396,7 @@ def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3
     tab["change"] = tab["last_value"] - tab["first_value"]
     tab = tab.merge(trends[["indicator", "source_id", "rate_ratio", "rr_lower", "rr_upper"]],
                     on=["indicator", "source_id"], how="left")
+    tab["trend"] = [rate_in_words(r, lo, hi) for r, lo, hi in zip(tab["rate_ratio"], tab["rr_lower"], tab["rr_upper"])]
     long = tab["years"] >= min_years
     short = tab.loc[~long, ["indicator", "source_id", "source_label", "first_year", "first_value", "years"]]
     return tab[long].reset_index(drop=True), short.rename(columns={"first_year": "year", "first_value": "value"}).reset_index(drop=True)

@@ -211,7 +211,7 @@ def render_sources(out_dir: Path) -> Path:
     """Write ``sources.html``, ``sources.bib`` and ``sources.json`` (CSL-JSON)."""
     from . import citations, evidence, registry, report
 
-    src = citations.sources_table(registry.load_registry(), evidence.load_evidence())
+    src = citations.sources_table(registry.load_registry(include_pending=True), evidence.load_evidence())
     (out_dir / "sources.bib").write_text(citations.to_bibtex(src), encoding="utf-8")
     (out_dir / "sources.json").write_text(citations.to_csl_json(src), encoding="utf-8")
     files = src[src["kind"] != "evidence source"]

@@ -1,0 +1,729 @@
+"""INEGI's prison survey ENPOL (2016, 2021): loader and the memos' statistics, design-based.
+
+The memos quote ENPOL percentages (pressured to change one's statement, declared guilty under
+pressure, physical aggression after arrest). This module reads INEGI's microdata as
+distributed — one CSV per questionnaire-section table, Latin-1 — validates every variable it
+uses against ``data/raw/enpol_variables.csv`` (names, valid codes, blanks, design fields, each
+with its page in INEGI's data descriptor), joins the tables on the person key ``ID_PER`` and
+estimates the statistics of ``data/raw/enpol_statistics.csv`` with
+:mod:`mxrights.survey` (strata ``EST_DIS``, one PSU per person, fpc ``FPC``, weights
+``FAC_PER``). Variable names and codes live in those two tables, not here.
+
+Where the files are: ``<mirror>/enpol/<edition>/`` (``MXRIGHTS_DATA_MIRROR``, default
+``../shared/data``), either the section CSVs themselves (found by table name, in any
+sub-folder, any case: ``ENPOL_SEC2_3_4.csv``) or the registered zip archive
+(``enpol_<edition>_microdata`` in ``data/registry.csv``, read through
+:func:`mxrights.registry.resolve`, so its hash is checked). No microdata are on these machines:
+:func:`statistics_table` then returns an empty table and :func:`how_to_obtain` says where
+INEGI publishes them.
+
+Conventions (INEGI's, and the memos'): percentages are of the weighted population; "don't know"
+(8) and "no answer" (9) stay in the denominator; blanks (questions not asked) are outside it.
+Estimates are returned in percent, standard errors and differences in percentage points.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, registry, schemas, survey
+from .cleaning import DataError, RowLedger, read_csv_checked
+
+#: Encoding of INEGI's ENPOL CSVs. The descriptors do not state it; third-party code reads the
+#: 2021 CSVs as Latin-1 (ytzmaya/Dataton_ENPOL, 01_códigos/03_tortura/01_limpieza2021.R), as
+#: INEGI's other microdata CSVs. A UTF-8 file read as Latin-1 is caught by read_csv_checked.
+ENCODING = "latin-1"
+
+ROLES = ("key", "stratum", "fpc", "weight", "item")
+VARIABLE_COLUMNS = ["edition", "table", "variable", "question", "valid_codes", "blank_allowed", "role",
+                    "descriptor_page", "questionnaire_page", "notes"]
+STATISTIC_COLUMNS = ["statistic_id", "edition", "claim_id", "evidence_id", "compare_with", "definition_en", "numerator",
+                     "denominator", "published_value", "published_source", "questionnaire_items", "notes"]
+RESULT_COLUMNS = ["statistic_id", "edition", "estimate_pct", "se_pp", "ci_low_pct", "ci_high_pct", "level", "ci_method",
+                  "n_unweighted", "weighted_denominator", "weighted_numerator", "published_value", "claim_id"]
+
+_INTERVAL = re.compile(r"^([(\[])\s*([-\d.]+|-?inf)\s*,\s*([-\d.]+|inf)\s*([)\]])$")
+_CONDITION = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*([0-9;\s]+)\s*$")
+
+
+# ---------------------------------------------------------------------------------------------
+# The two hand-made tables
+# ---------------------------------------------------------------------------------------------
+
+def variables_path() -> Path:
+    """``data/raw/enpol_variables.csv``."""
+    return paths.raw_dir() / "enpol_variables.csv"
+
+
+def statistics_path() -> Path:
+    """``data/raw/enpol_statistics.csv``."""
+    return paths.raw_dir() / "enpol_statistics.csv"
+
+
+def _codes_ok(s: pd.Series) -> pd.Series:
+    return s.fillna("").map(lambda v: v == "" or bool(re.fullmatch(r"\d+(;\d+)*", v)) or bool(_INTERVAL.match(v)))
+
+
+def load_variables(path: Path | None = None) -> pd.DataFrame:
+    """The ENPOL schema: one row per (edition, table, variable) the code uses.
+
+    Columns ``VARIABLE_COLUMNS``; ``valid_codes`` is ``"1;2;8;9"`` for items and an interval
+    (``"(0,1]"``, ``"(0,inf)"``) for fpc and weight; ``blank_allowed`` is a bool.
+
+    Raises:
+        TableError: file, row, column and value of every failure.
+    """
+    import pandera.pandas as pa
+
+    path = path or variables_path()
+    df = schemas.read_table(path)
+    schema = pa.DataFrameSchema({
+        "edition": pa.Column(str, checks=pa.Check.str_matches(r"^\d{4}$")),
+        "table": pa.Column(str, checks=pa.Check.str_matches(r"^ENPOL[A-Z0-9_]+$")),
+        "variable": pa.Column(str, checks=pa.Check.str_matches(r"^[A-Z][A-Z0-9_]*$")),
+        "question": pa.Column(str),
+        "valid_codes": pa.Column(str, nullable=True, checks=pa.Check(_codes_ok, name="codes_like_1;2;8;9_or_an_interval")),
+        "blank_allowed": pa.Column(str, checks=pa.Check.isin(["true", "false"])),
+        "role": pa.Column(str, checks=pa.Check.isin(list(ROLES))),
+        "descriptor_page": pa.Column(str),
+        "questionnaire_page": pa.Column(str, nullable=True),
+        "notes": pa.Column(str, nullable=True),
+    }, checks=[
+        pa.Check(lambda d: ~d.duplicated(["edition", "table", "variable"]), name="edition_table_variable_unique"),
+        pa.Check(lambda d: ~(d["role"].isin(["item", "fpc", "weight"]) & d["valid_codes"].isna()),
+                 name="items_fpc_and_weights_have_valid_codes"),
+    ], strict=False)
+    df = schemas.validate(df, schema, path)
+    df["valid_codes"] = df["valid_codes"].fillna("")
+    df["blank_allowed"] = df["blank_allowed"] == "true"
+    return df
+
+
+def load_statistics(path: Path | None = None, variables: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The memos' ENPOL statistics as data: one row per statistic (``STATISTIC_COLUMNS``).
+
+    ``numerator`` and ``denominator`` are conditions ``VAR=codes`` (codes separated by ``;``)
+    joined by `` | `` (any) or `` & `` (all); ``denominator`` may be ``all``. Every variable they
+    name must be in ``enpol_variables.csv`` for the statistic's edition.
+
+    Raises:
+        TableError: file, row, column and value of every failure.
+    """
+    import pandera.pandas as pa
+
+    path = path or statistics_path()
+    variables = load_variables() if variables is None else variables
+    known = {(e, v) for e, v in zip(variables["edition"], variables["variable"])}
+    df = schemas.read_table(path)
+
+    names = {v for _, v in known}
+
+    def parses(expr: str) -> bool:
+        try:
+            return all(v in names for v, _ in _parse(expr)[1])
+        except ValueError:
+            return False
+
+    expr_check = pa.Check(lambda s: s.map(parses), name="condition_VAR=codes_joined_by_|_or_&_naming_a_variable_of_enpol_variables.csv")
+
+    def same_edition(col: str):
+        def check(d: pd.DataFrame) -> pd.Series:
+            return pd.Series([not parses(x) or all((e, v) in known for v, _ in _parse(x)[1])
+                              for e, x in zip(d["edition"], d[col].fillna(""))], index=d.index)
+        return pa.Check(check, name=f"{col}_variables_belong_to_the_statistic's_edition")
+
+    schema = pa.DataFrameSchema({
+        "statistic_id": pa.Column(str, unique=True, checks=pa.Check.str_matches(r"^enpol\d{4}_[a-z0-9_]+$")),
+        "edition": pa.Column(str, checks=pa.Check.isin(sorted(set(variables["edition"])))),
+        "claim_id": pa.Column(str, nullable=True),
+        "evidence_id": pa.Column(str, nullable=True),
+        "compare_with": pa.Column(str, nullable=True),
+        "definition_en": pa.Column(str),
+        "numerator": pa.Column(str, checks=expr_check),
+        "denominator": pa.Column(str, checks=expr_check),
+        "published_value": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.in_range(0, 100)),
+        "published_source": pa.Column(str, nullable=True),
+        "questionnaire_items": pa.Column(str),
+        "notes": pa.Column(str, nullable=True),
+    }, checks=[same_edition("numerator"), same_edition("denominator"),
+               pa.Check(lambda d: d["compare_with"].isna() | d["compare_with"].isin(d["statistic_id"]),
+                        name="compare_with_names_a_statistic")], strict=False)
+    return schemas.validate(df, schema, path)
+
+
+@functools.lru_cache(maxsize=4)
+def _tables_cached(vpath: str, vstamp: tuple, spath: str, sstamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    variables = load_variables(Path(vpath))
+    return variables, load_statistics(Path(spath), variables)
+
+
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(variables, statistics)``, validated once per version of the two files (keyed by mtime and size)."""
+    v, s = variables_path(), statistics_path()
+    stamp = lambda p: (p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else (0, 0)  # noqa: E731
+    return _tables_cached(str(v), stamp(v), str(s), stamp(s))
+
+
+def _parse(expr: str) -> tuple[str, list[tuple[str, frozenset[int]]]]:
+    """``"P4_7=04;05"`` → ``("all", [("P4_7", {4, 5})])``; ``"A=1 | B=1"`` → ``("any", ...)``; ``all`` → no terms."""
+    expr = (expr or "").strip()
+    if expr == "all":
+        return "all", []
+    if "|" in expr and "&" in expr:
+        raise ValueError(f"{expr!r} mixes | and &; use one")
+    op, parts = ("any", expr.split("|")) if "|" in expr else ("all", expr.split("&"))
+    terms = []
+    for part in parts:
+        m = _CONDITION.match(part)
+        if not m:
+            raise ValueError(f"{part.strip()!r} is not a condition VAR=codes")
+        terms.append((m.group(1), frozenset(int(c) for c in m.group(2).split(";") if c.strip())))
+    return op, terms
+
+
+def condition(frame: pd.DataFrame, expr: str) -> pd.Series:
+    """Evaluate a numerator/denominator condition on a loaded edition (boolean per person).
+
+    A blank (question not asked) never meets a condition.
+    """
+    op, terms = _parse(expr)
+    if not terms:
+        return pd.Series(True, index=frame.index)
+    missing = [v for v, _ in terms if v not in frame.columns]
+    if missing:
+        raise DataError(f"condition {expr!r}: variable(s) {missing} are not in the loaded ENPOL frame "
+                        f"(columns: {list(frame.columns)})")
+    hits = [frame[v].isin(list(codes)).fillna(False).astype(bool) for v, codes in terms]
+    out = hits[0]
+    for h in hits[1:]:
+        out = (out | h) if op == "any" else (out & h)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading INEGI's tables
+# ---------------------------------------------------------------------------------------------
+
+def registry_name(edition: str) -> str:
+    """The registry name of an edition's microdata archive (``enpol_2016_microdata``)."""
+    return f"enpol_{edition}_microdata"
+
+
+def edition_dir(edition: str, mirror: Path | None = None) -> Path | None:
+    """``<mirror>/enpol/<edition>``, or None when no mirror is configured."""
+    mirror = Path(mirror) if mirror is not None else paths.mirror_dir()
+    return None if mirror is None else mirror / "enpol" / str(edition)
+
+
+def _registered_zip(edition: str, folder: Path) -> Path | None:
+    """The registered archive of the edition when it sits in ``folder`` (hash checked), else None."""
+    try:
+        row = registry._entry(registry_name(edition))
+    except registry.RegistryError:
+        return None
+    candidate = folder / Path(row["path"]).name
+    if not candidate.exists():
+        return None
+    return registry.resolve(registry_name(edition))  # raises on a changed file or an unrecorded hash
+
+
+def _locate(table: str, folder: Path, edition: str) -> tuple[Path, str | None]:
+    """Find ``<table>.csv`` (any case) under ``folder``, else inside the registered archive: (file, zip member).
+
+    The archive is opened only when the loose CSV is absent, through :func:`registry.resolve`
+    (so a changed archive, or one whose hash was never recorded, is refused).
+    """
+    want = f"{table}.csv".casefold()
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.name.casefold() == want)
+    if len(found) > 1:
+        raise DataError(f"ENPOL table {table}: {len(found)} files named {table}.csv under {folder} "
+                        f"({', '.join(map(str, found))}); keep one")
+    if found:
+        return found[0], None
+    archive = _registered_zip(edition, folder)
+    if archive is not None:
+        with zipfile.ZipFile(archive) as zf:
+            members = [m for m in zf.namelist() if Path(m).name.casefold() == want]
+        if len(members) == 1:
+            return archive, members[0]
+        if len(members) > 1:
+            raise DataError(f"ENPOL table {table}: {len(members)} members named {table}.csv in {archive}")
+    raise DataError(f"ENPOL table {table} is missing: no file {table}.csv under {folder}"
+                    + (f" nor in {archive}" if archive else "")
+                    + ". INEGI distributes one CSV per questionnaire section; unzip the edition's archive there")
+
+
+def _read(table: str, where: Path, member: str | None) -> tuple[pd.DataFrame, str]:
+    source = f"{table} ({where}{'!' + member if member else ''})"
+    if member is None:
+        return read_csv_checked(where, [], table, encoding=ENCODING), source
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(where) as zf:
+        p = Path(tmp) / Path(member).name
+        p.write_bytes(zf.read(member))
+        return read_csv_checked(p, [], source, encoding=ENCODING), source
+
+
+def _interval(spec: str) -> tuple[float, float, bool, bool]:
+    m = _INTERVAL.match(spec)
+    if not m:
+        raise ValueError(f"{spec!r} is not an interval like (0,1]")
+    return float(m.group(2)), float(m.group(3)), m.group(1) == "[", m.group(4) == "]"
+
+
+def _where(source: str, i, column: str) -> str:
+    return f"{source}, row {int(i) + 2}, column {column}"
+
+
+def validate_table(df: pd.DataFrame, spec: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Check a section table against its rows of ``enpol_variables.csv``; return the used columns, typed.
+
+    Rows are CSV line numbers (header = line 1). Keys and strata are text (2021's ``ID_PER``
+    ``0101.0001`` keeps its zeros); weights and fpc floats; items nullable integers (``04`` = 4).
+
+    Raises:
+        DataError: a variable missing from the header (with the nearest names found), a blank
+            key/stratum/weight/fpc, a duplicated key, a weight ≤ 0 or fpc outside its interval,
+            a code outside the valid list or a blank where none is allowed — naming the table
+            (file), row, column, value and the descriptor page.
+    """
+    df.columns = [str(c).strip() for c in df.columns]
+    out = pd.DataFrame(index=df.index)
+    for _, v in spec.iterrows():
+        col, page = v["variable"], v["descriptor_page"]
+        if col not in df.columns:
+            near = difflib.get_close_matches(col, [str(c) for c in df.columns], n=3, cutoff=0.6)
+            raise DataError(f"{source}, row 1 (header), column {col}: missing (descriptor p. {page}); "
+                            + (f"nearest names found: {near}. " if near else "")
+                            + "The table's layout differs from INEGI's descriptor: check the edition and the file")
+        cell = df[col].astype("string").str.strip()
+        blank = cell.isna() | (cell == "")
+        role = v["role"]
+        if role in ("key", "stratum", "fpc", "weight") and blank.any():
+            i = blank.idxmax()
+            raise DataError(f"{_where(source, i, col)}: blank {role} ({v['question']}); every person needs one")
+        if role == "key":
+            dup = cell.duplicated(keep="first")
+            if dup.any():
+                i = dup.idxmax()
+                first = int(cell[cell == cell[i]].index[0]) + 2
+                raise DataError(f"{_where(source, i, col)}: {cell[i]!r} repeats row {first}; the person key must be unique")
+            out[col] = cell.astype(str)
+        elif role == "stratum":
+            out[col] = cell.astype(str)
+        elif role in ("fpc", "weight"):
+            num = pd.to_numeric(cell, errors="coerce")
+            lo, hi, lo_closed, hi_closed = _interval(v["valid_codes"])
+            ok = num.notna() & ((num >= lo) if lo_closed else (num > lo)) & ((num <= hi) if hi_closed else (num < hi))
+            if not ok.all():
+                i = (~ok).idxmax()
+                raise DataError(f"{_where(source, i, col)}: {df.loc[i, col]!r} is not a {role} in {v['valid_codes']} "
+                                f"({v['question']}, descriptor p. {page})")
+            out[col] = num.astype(float)
+        else:
+            codes = {int(c) for c in v["valid_codes"].split(";")}
+            num = pd.to_numeric(cell, errors="coerce")
+            integral = num.notna() & (num == num.round())
+            bad = (~blank & ~(integral & num.isin(list(codes)))) | (blank & (not v["blank_allowed"]))
+            if bad.any():
+                i = bad.idxmax()
+                shown = "blank" if blank[i] else repr(df.loc[i, col])
+                allowed = v["valid_codes"] + (" or blank" if v["blank_allowed"] else " (no blank)")
+                raise DataError(f"{_where(source, i, col)}: {shown} is not a valid code; expected {allowed} "
+                                f"(descriptor p. {page}; data/raw/enpol_variables.csv)")
+            out[col] = num.astype("Int64")
+    return out
+
+
+def load_edition(edition: str, ledger: RowLedger | None = None, folder: Path | None = None,
+                 variables: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read, validate and join the section tables one edition needs: one row per person.
+
+    Args:
+        edition: ``"2016"`` or ``"2021"``.
+        ledger: row accounting (rows read per table, rows joined); a new one if None.
+        folder: where the tables are (default ``<mirror>/enpol/<edition>``).
+        variables: the schema (default ``data/raw/enpol_variables.csv``).
+
+    Returns:
+        Columns ``ID_PER, EST_DIS, FPC, FAC_PER`` and the items, typed; ``attrs["edition"]``,
+        ``attrs["ledger"]``. Nobody is dropped: a person in one table but not another is an
+        error (INEGI documents a one-to-one relation), and domains are indicators, not subsets.
+
+    Raises:
+        DataError: missing folder or table, or any failure of :func:`validate_table`; a person
+            key present in one table but not another; design fields that differ between tables.
+    """
+    ledger = ledger if ledger is not None else RowLedger()
+    variables = _tables()[0] if variables is None else variables
+    spec = variables[variables["edition"] == str(edition)]
+    if spec.empty:
+        raise DataError(f"ENPOL {edition}: no variables for this edition in {variables_path()}")
+    folder = Path(folder) if folder is not None else edition_dir(edition)
+    if folder is None or not folder.is_dir():
+        raise DataError(f"ENPOL {edition}: no folder {folder}. {how_to_obtain([str(edition)])}")
+    design_roles = ("key", "stratum", "fpc", "weight")
+    key = spec.loc[spec["role"] == "key", "variable"].iloc[0]
+    joined: pd.DataFrame | None = None
+    name = f"enpol_{edition}"
+    for table, tspec in spec.groupby("table", sort=False):
+        where, member = _locate(table, folder, str(edition))
+        raw, source = _read(table, where, member)
+        ledger.record(name, f"read {table}", len(raw), len(raw), f"rows read from {source}")
+        t = validate_table(raw, tspec, source)
+        t["_row"] = t.index + 2
+        if joined is None:
+            joined = t.drop(columns="_row")
+            first_table = table
+            continue
+        only_here = ~t[key].isin(joined[key])
+        if only_here.any():
+            i = only_here.idxmax()
+            raise DataError(f"{_where(source, i, key)}: {t.loc[i, key]!r} is not in {first_table}; "
+                            "INEGI's tables relate one to one on ID_PER (a truncated or mixed-edition file?)")
+        absent = ~joined[key].isin(t[key])
+        if absent.any():
+            raise DataError(f"{source}: person {joined.loc[absent.idxmax(), key]!r} of {first_table} is missing from "
+                            f"{table} ({int(absent.sum())} missing); INEGI's tables relate one to one on ID_PER")
+        shared = [c for c in t.columns if c in joined.columns and c != key and c != "_row"]
+        merged = joined.merge(t, on=key, how="inner", validate="one_to_one", suffixes=("", "__new"))
+        for c in shared:
+            a, b = merged[c], merged[f"{c}__new"]
+            differ = ~((a == b) | (a.isna() & b.isna()))
+            if differ.any():
+                j = differ.idxmax()
+                raise DataError(f"{source}, row {int(merged.loc[j, '_row'])}, column {c}: {b[j]!r} differs from "
+                                f"{a[j]!r} in {first_table} for {key} {merged.loc[j, key]!r}; the design fields must agree")
+        joined = merged.drop(columns=[f"{c}__new" for c in shared] + ["_row"])
+        ledger.record(name, f"join {table} on {key}", len(joined), len(joined), "one to one; nobody dropped")
+    roles = spec.drop_duplicates("variable").set_index("variable")["role"]
+    design = [c for c in joined.columns if roles.get(c) in design_roles]
+    joined = joined[design + [c for c in joined.columns if c not in design]].reset_index(drop=True)
+    joined.attrs["edition"] = str(edition)
+    joined.attrs["ledger"] = ledger
+    return joined
+
+
+def _design_columns(frame: pd.DataFrame, variables: pd.DataFrame) -> dict[str, str]:
+    spec = variables[variables["edition"] == frame.attrs.get("edition")].drop_duplicates("role")
+    cols = dict(zip(spec["role"], spec["variable"]))
+    return {r: cols[r] for r in ("key", "stratum", "fpc", "weight")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EnpolEstimate:
+    """One ENPOL statistic: estimate and 95% interval in percent, SE in percentage points.
+
+    ``n_unweighted`` is the number of persons in the denominator; ``weighted_denominator`` the
+    persons they represent (sum of ``FAC_PER``). ``published_value`` is INEGI's figure as
+    reported (percent; None when none was found).
+    """
+
+    statistic_id: str
+    edition: str
+    estimate_pct: float
+    se_pp: float
+    ci_low_pct: float
+    ci_high_pct: float
+    level: float
+    ci_method: str
+    n_unweighted: int
+    weighted_denominator: float
+    weighted_numerator: float
+    published_value: float | None
+    claim_id: str | None
+    design: survey.SurveyEstimate
+
+    def as_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame (columns ``RESULT_COLUMNS``)."""
+        d = asdict(self)
+        return pd.DataFrame([{c: d[c] for c in RESULT_COLUMNS}], columns=RESULT_COLUMNS)
+
+
+def estimate(frame: pd.DataFrame, statistic_id: str, statistics: pd.DataFrame | None = None,
+             variables: pd.DataFrame | None = None, level: float = 0.95, ci: str = "normal") -> EnpolEstimate:
+    """Estimate one statistic of ``enpol_statistics.csv`` on a loaded edition (:func:`load_edition`).
+
+    The denominator is a domain indicator over the whole sample (strata without members still
+    count); the numerator is ``numerator AND denominator``. See :func:`mxrights.survey.ratio_estimate`.
+
+    Raises:
+        DataError: the statistic is unknown, or belongs to another edition than ``frame``.
+    """
+    if variables is None or statistics is None:
+        cached_v, cached_s = _tables()
+        variables = cached_v if variables is None else variables
+        statistics = cached_s if statistics is None else statistics
+    rows = statistics[statistics["statistic_id"] == statistic_id]
+    if rows.empty:
+        raise DataError(f"unknown ENPOL statistic {statistic_id!r}; see {statistics_path()}")
+    st = rows.iloc[0]
+    if frame.attrs.get("edition") != st["edition"]:
+        raise DataError(f"{statistic_id} is an ENPOL {st['edition']} statistic; the frame holds edition "
+                        f"{frame.attrs.get('edition')!r}")
+    d = _design_columns(frame, variables)
+    z = condition(frame, st["denominator"])
+    y = condition(frame, st["numerator"]) & z
+    if not z.any():
+        raise DataError(f"{statistic_id}: nobody meets the denominator {st['denominator']!r}")
+    e = survey.ratio_estimate(y.astype(float), frame[d["weight"]], frame[d["stratum"]], frame[d["fpc"]],
+                              z.astype(float), fpc_kind="fraction", level=level, ci=ci)
+    pub = st["published_value"]
+    return EnpolEstimate(statistic_id=statistic_id, edition=st["edition"], estimate_pct=100 * e.estimate,
+                         se_pp=100 * e.se, ci_low_pct=100 * e.ci_low, ci_high_pct=100 * e.ci_high, level=level,
+                         ci_method=ci, n_unweighted=e.n_unweighted, weighted_denominator=e.weighted_denominator,
+                         weighted_numerator=e.weighted_numerator,
+                         published_value=None if pd.isna(pub) else float(pub),
+                         claim_id=st["claim_id"] if isinstance(st["claim_id"], str) else None, design=e)
+
+
+def pressured_other_version_2016(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
+    """ENPOL 2016: pressured by police or authorities to give another version of the events (memo: 46.6%).
+
+    Numerator: ``P4_5_2 = 1`` (4.5.2 "¿los policías o autoridades lo presionaron a dar otra
+    versión de los hechos?"). Denominator: ``P4_4 = 1`` (4.4 "¿Usted rindió y firmó su
+    declaración en el Ministerio Público?"); 8/9 in 4.5.2 stay in it. Questionnaire p. 14;
+    descriptor pp. 30-31. Statistic ``enpol2016_pressured_other_version``.
+    """
+    return estimate(frame, "enpol2016_pressured_other_version", **kwargs)
+
+
+def pressured_other_version_2021(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
+    """ENPOL 2021: the same question, asked of those who gave *or* signed a statement.
+
+    Numerator: ``P4_6_1 = 1`` (4.6.1). Denominator: ``P4_4 = 1`` or ``P4_5 = 1`` (4.4 rindió,
+    4.5 firmó). Questionnaire p. 19; descriptor pp. 64-65. Statistic
+    ``enpol2021_pressured_other_version`` (no published figure found).
+    """
+    return estimate(frame, "enpol2021_pressured_other_version", **kwargs)
+
+
+def guilty_pressured_or_assaulted_2016(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
+    """ENPOL 2016: declared guilty because pressured/threatened or physically assaulted (memo: 41%).
+
+    Numerator: ``P4_7`` in {04 "lo presionaron o amenazaron", 05 "lo agredieron físicamente"}
+    (4.7, one reason). Denominator: ``P4_6 = 1`` (4.6 "se declaró culpable"). INEGI published
+    24.3% + 16.4% = 40.7%. Questionnaire p. 14; descriptor pp. 31-32.
+    """
+    return estimate(frame, "enpol2016_guilty_pressured_or_assaulted", **kwargs)
+
+
+def guilty_pressured_or_assaulted_2021(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
+    """ENPOL 2021: the same definition (main reason 04 or 05 in 4.7).
+
+    Numerator: ``P4_7`` in {04, 05}. Denominator: ``P4_6_4 = 1`` (4.6.4 "¿usted se declaró
+    culpable…?", which replaces 2016's 4.6). Questionnaire pp. 19-20; descriptor pp. 65-66.
+    """
+    return estimate(frame, "enpol2021_guilty_pressured_or_assaulted", **kwargs)
+
+
+def physical_aggression_2016(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
+    """ENPOL 2016: physical aggression from arrest until the public prosecutor (published 63.8%).
+
+    Numerator: at least one of ``P3_13_1 … P3_13_9`` = 1 (3.13: kicks or punches, blows with
+    objects, burns, electric shocks, crushing, cuts, gunshot wounds, rape, other). Denominator:
+    everybody (INEGI's "población privada de la libertad"). Questionnaire p. 12; descriptor pp. 26-27.
+    """
+    return estimate(frame, "enpol2016_physical_aggression_arrest_to_mp", **kwargs)
+
+
+def physical_aggression_2021(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
+    """ENPOL 2021: physical aggression after detention, before the public prosecutor or a judge (48.6%).
+
+    Numerator: at least one of ``P3_18_01 … P3_18_15`` = 1 (3.18, fifteen aggressions including
+    three sexual ones). Denominator: everybody. Questionnaire p. 16; descriptor pp. 55-56.
+    """
+    return estimate(frame, "enpol2021_physical_aggression_after_detention", **kwargs)
+
+
+@dataclass(frozen=True)
+class EditionComparison:
+    """``b − a`` in percentage points with its interval (independent samples, normal Wald)."""
+
+    statistic_a: str
+    statistic_b: str
+    estimate_a_pct: float
+    estimate_b_pct: float
+    difference_pp: float
+    se_pp: float
+    ci_low_pp: float
+    ci_high_pp: float
+    level: float
+
+
+def compare_editions(a: EnpolEstimate, b: EnpolEstimate, level: float = 0.95) -> EditionComparison:
+    """Difference ``b − a`` of two editions' estimates, in percentage points, with its interval.
+
+    The editions are independent samples, so ``SE = sqrt(SE_a² + SE_b²)``. Whether the two
+    definitions measure the same thing is said in ``enpol_statistics.csv`` (``notes``).
+    """
+    d = survey.difference(a.design, b.design, level)
+    return EditionComparison(a.statistic_id, b.statistic_id, a.estimate_pct, b.estimate_pct,
+                             100 * d["difference"], 100 * d["se"], 100 * d["ci_low"], 100 * d["ci_high"], level)
+
+
+def available_editions(mirror: Path | None = None, variables: pd.DataFrame | None = None) -> list[str]:
+    """Editions whose folder ``<mirror>/enpol/<edition>`` exists and holds at least one file."""
+    variables = _tables()[0] if variables is None else variables
+    out = []
+    for e in sorted(set(variables["edition"])):
+        d = edition_dir(e, mirror)
+        if d is not None and d.is_dir() and any(p.is_file() for p in d.rglob("*")):
+            out.append(e)
+    return out
+
+
+def how_to_obtain(editions: list[str] | None = None) -> str:
+    """Where INEGI publishes the microdata and where to put them (from ``data/registry.csv``)."""
+    reg = registry.load_registry(include_pending=True).set_index("name")
+    editions = editions or sorted(set(_tables()[0]["edition"]))
+    lines = ["ENPOL microdata are not on this machine. INEGI publishes them (section 'Microdatos'); then run "
+             "`mxrights enpol`:"]
+    for e in editions:
+        n = registry_name(e)
+        url = reg.loc[n, "url"] if n in reg.index else f"https://www.inegi.org.mx/programas/enpol/{e}/"
+        lines.append(f"  ENPOL {e}: {url} — unzip the CSV tables into <mirror>/enpol/{e}/ "
+                     f"(mirror: MXRIGHTS_DATA_MIRROR, default ../shared/data), or save the archive as "
+                     f"<mirror>/{reg.loc[n, 'path'] if n in reg.index else f'enpol/{e}/'} and record its hash once "
+                     f"(mxrights data record {n}).")
+    return "\n".join(lines)
+
+
+def statistics_table(mirror: Path | None = None, level: float = 0.95, ci: str = "normal",
+                     ledger: RowLedger | None = None) -> pd.DataFrame:
+    """All statistics of ``enpol_statistics.csv`` for the editions present in the mirror.
+
+    Returns:
+        One row per statistic (``RESULT_COLUMNS``: percent, percentage points, persons). With no
+        microdata the table is empty and ``attrs["message"]`` says how to obtain them.
+    """
+    variables, statistics = _tables()
+    editions = available_editions(mirror, variables)
+    if not editions:
+        out = pd.DataFrame(columns=RESULT_COLUMNS)
+        out.attrs["message"] = how_to_obtain()
+        return out
+    ledger = ledger if ledger is not None else RowLedger()
+    rows = []
+    for e in editions:
+        frame = load_edition(e, ledger, edition_dir(e, mirror), variables)
+        for sid in statistics.loc[statistics["edition"] == e, "statistic_id"]:
+            rows.append(estimate(frame, sid, statistics, variables, level, ci).as_frame())
+    out = pd.concat(rows, ignore_index=True)
+    missing = sorted(set(variables["edition"]) - set(editions))
+    out.attrs["message"] = how_to_obtain(missing) if missing else ""
+    out.attrs["ledger"] = ledger
+    return out
+
+
+def survey_claims(check: pd.DataFrame, mirror: Path | None = None) -> pd.DataFrame:
+    """What a memo page says of each survey claim: definition, current evidence, recomputation path.
+
+    Args:
+        check: rows of ``claims_check.csv`` (those of one page, or all).
+        mirror: the data mirror (default: the configured one).
+
+    Returns:
+        One row per claim of ``check`` that ``enpol_statistics.csv`` links to a statistic:
+        ``claim_id``, ``statistic_id``, ``definition`` (with numerator and denominator items),
+        ``questionnaire``, ``published`` (percent), ``verdict`` (the current verdict, from
+        evidence), ``evidence`` (its evidence ids), ``recomputed`` (estimate with its
+        design-based 95 % interval and unweighted n when the edition's microdata are in the
+        mirror, else the empty string) and ``path`` (the function and command that recompute it,
+        or where to obtain the microdata).
+    """
+    _, statistics = _tables()
+    linked = statistics[statistics["claim_id"].fillna("").isin(set(check["claim_id"]))]
+    cols = ["claim_id", "statistic_id", "definition", "questionnaire", "published", "verdict", "evidence", "recomputed", "path"]
+    if linked.empty:
+        return pd.DataFrame(columns=cols)
+    by_claim = check.set_index("claim_id")
+    have = set(available_editions(mirror))
+    results = statistics_table(mirror) if have else pd.DataFrame(columns=RESULT_COLUMNS)
+    res = results.set_index("statistic_id") if len(results) else results
+    rows = []
+    for s in linked.itertuples():
+        c = by_claim.loc[s.claim_id]
+        recomputed = ""
+        if s.statistic_id in getattr(res, "index", []):
+            r = res.loc[s.statistic_id]
+            recomputed = (f"{r['estimate_pct']:.1f}% (95% CI {r['ci_low_pct']:.1f}–{r['ci_high_pct']:.1f}; "
+                          f"n = {int(r['n_unweighted']):,})")
+        func = f"mxrights.enpol.estimate(load_edition('{s.edition}'), '{s.statistic_id}')"
+        path = (f"recomputed by {func}" if recomputed else
+                f"needs INEGI's ENPOL {s.edition} microdata in <mirror>/enpol/{s.edition}/ (not on this machine; "
+                f"{_landing(s.edition)}); then {func}")
+        rows.append({"claim_id": s.claim_id, "statistic_id": s.statistic_id,
+                     "definition": f"{s.definition_en}. Numerator: {s.numerator}; denominator: {s.denominator}.",
+                     "questionnaire": s.questionnaire_items, "published": c["published_value"],
+                     "verdict": c["verdict"], "evidence": c["evidence"] if isinstance(c["evidence"], str) else "",
+                     "recomputed": recomputed, "path": path})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _landing(edition: str) -> str:
+    reg = registry.load_registry(include_pending=True).set_index("name")
+    n = registry_name(edition)
+    return reg.loc[n, "url"] if n in reg.index else f"https://www.inegi.org.mx/programas/enpol/{edition}/"
+
+
+def edition_difference(evidence: pd.DataFrame, statistic_a: str, mirror: Path | None = None) -> dict:
+    """The 2016 → 2021 comparison of one statistic and its ``compare_with`` partner.
+
+    Returns a dict: ``a`` and ``b`` (statistic ids), ``published_a``/``published_b`` (percent,
+    from the evidence rows named in ``enpol_statistics.csv``; NaN when none), ``as_of_a``/
+    ``as_of_b``, ``difference_pp`` (b − a of the published figures), ``design`` (an
+    :class:`EditionComparison` with the design-based 95 % interval when both editions' microdata
+    are in the mirror, else ``None``) and ``wording`` (what differs between the editions'
+    questions, from the table's notes). No interval is computed from the published figures
+    alone: a simple-random-sample interval would understate the design's variance.
+    """
+    _, statistics = _tables()
+    st = statistics.set_index("statistic_id")
+    b_id = st.loc[statistic_a, "compare_with"]
+    ev = evidence.set_index("evidence_id")
+
+    def published(sid: str) -> tuple[float, str]:
+        ids = [e for e in str(st.loc[sid, "evidence_id"] or "").split(";") if e in ev.index]
+        if not ids:
+            return float("nan"), ""
+        return float(ev.loc[ids, "value"].sum()), str(ev.loc[ids[0], "as_of"])
+
+    pa, aa = published(statistic_a)
+    pb, ab = published(b_id)
+    design = None
+    editions = (str(st.loc[statistic_a, "edition"]), str(st.loc[b_id, "edition"]))
+    if set(editions) <= set(available_editions(mirror)):
+        est = {e: load_edition(e, RowLedger(), edition_dir(e, mirror)) for e in editions}
+        design = compare_editions(estimate(est[editions[0]], statistic_a), estimate(est[editions[1]], b_id))
+    return {"a": statistic_a, "b": b_id, "published_a": pa, "published_b": pb, "as_of_a": aa, "as_of_b": ab,
+            "difference_pp": pb - pa, "design": design, "wording": str(st.loc[b_id, "notes"] or ""),
+            "definition_a": st.loc[statistic_a, "definition_en"], "definition_b": st.loc[b_id, "definition_en"]}
+
+
+def edition_pairs(evidence: pd.DataFrame, indicators: list[str]) -> list[str]:
+    """Statistics of the earlier edition whose ``compare_with`` partner exists and whose
+    published figure (first evidence row) measures one of ``indicators``: the 2016 → 2021
+    comparisons a topic's page shows."""
+    _, statistics = _tables()
+    ev = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
+    out = []
+    for s in statistics.sort_values("statistic_id").itertuples():
+        partner = statistics[statistics["statistic_id"] == s.compare_with]
+        if partner.empty or str(partner["edition"].iloc[0]) <= str(s.edition):
+            continue
+        first = next((e for e in str(s.evidence_id or "").split(";") if e in ev.index), None)
+        if first and ev.loc[first, "indicator"] in set(indicators):
+            out.append(s.statistic_id)
+    return out
