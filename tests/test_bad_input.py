@@ -268,3 +268,16 @@ def test_a_topic_cannot_be_changed_with_p(capsys):
     code, err = _cli(["run", "--only", "comparison_torture", "-p", "topic", "tortura"], capsys)
     assert code == 2
     assert "parameter 'topic' decides which page a job writes" in err and "comparison_torture" in err
+
+
+def test_recomputed_series_status_is_checked(tmp_path):
+    from mxrights import paths, series
+
+    src = (paths.raw_dir() / "series_recomputed.csv").read_text(encoding="utf-8")
+    bad = src.replace(",rnpdno_by_year_status,missing,", ",rnpdno_by_year_status,missed,", 1)
+    assert bad != src
+    p = tmp_path / "series_recomputed.csv"
+    p.write_text(bad, encoding="utf-8")
+    with pytest.raises(schemas.TableError, match=r"series_recomputed.csv, row \d+, column status: 'missed'; method "
+                                                 r"rnpdno_by_year_status needs one of missing, found_alive, found_dead"):
+        series.load_series_table(p)

@@ -17,7 +17,6 @@ Subcommands:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from pathlib import Path
@@ -172,34 +171,10 @@ def cmd_claims(args) -> int:
 
 
 def cmd_tables(args) -> int:
-    from . import tables
+    from . import pipeline
 
-    t0 = time.perf_counter()
-    for p in tables.build():
-        print(f"  wrote {p}")
-    print(f"tables built in {time.perf_counter() - t0:.1f}s")
+    pipeline.build_tables(force=True)
     return 0
-
-
-def _tables_key() -> str:
-    from . import runner
-
-    return hashlib.sha256((runner.source_digest() + runner.files_digest(runner.raw_inputs())).encode()).hexdigest()
-
-
-def _tables_if_needed(force: bool) -> None:
-    from . import paths, runner
-
-    m = runner.load_manifest()
-    key = _tables_key()
-    outs = [paths.processed_dir() / f"{n}.csv" for n in ("claims_check", "indicators_annual", "row_accounting")]
-    if not force and m.get("_tables") == key and all(p.exists() for p in outs):
-        print("  processed tables up to date, skipped")
-        return
-    cmd_tables(None)
-    m = runner.load_manifest()
-    m["_tables"] = key
-    runner.save_manifest(m)
 
 
 def _params(pairs) -> dict:
@@ -208,29 +183,33 @@ def _params(pairs) -> dict:
     return {name: runner.coerce_parameter(name, value) for name, value in (pairs or [])}
 
 
-def cmd_run(args) -> int:
-    from . import runner
+def _build(args, verify: bool) -> int:
+    from . import pipeline, runner
 
-    try:
-        jobs = runner.plan(args.only, _params(args.p))
+    try:  # a page or parameter the project does not know: a usage error, before anything runs
+        extra = _params(args.p)
+        plan = runner.plan(args.only, extra)
     except (ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    results = runner.run(jobs, args.jobs, args.force, prepare=lambda: _tables_if_needed(args.force))
-    failed = [r for r in results if r.status == "failed"]
-    ran = [r.name for r in results if r.status == "ok"]
-    if ran:
-        from . import site
+        raise UsageError(str(exc)) from None
+    step = pipeline.reproduce if verify else pipeline.run_notebooks
+    build = step(args.only, extra, args.jobs, args.force, plan=plan)
+    r = build.results
+    print(f"{sum(x.status == 'ok' for x in r)} executed, {sum(x.status == 'skipped' for x in r)} skipped, "
+          f"{len(build.failed)} failed")
+    print(f"site: {build.index}  ({build.seconds:.1f}s)")
+    return 1 if build.failed else 0
 
-        site.render_all(names=[])  # pages were rendered by the workers; refresh the index
-    print(f"{len(ran)} executed, {sum(r.status == 'skipped' for r in results)} skipped, {len(failed)} failed")
-    return 1 if failed else 0
+
+def cmd_run(args) -> int:
+    return _build(args, verify=False)
 
 
 def cmd_notebooks(args) -> int:
     from . import runner
 
-    _tables_if_needed(False)
+    from . import pipeline
+
+    pipeline.build_tables(force=False)
     results = runner.refresh_committed(args.jobs)
     return 1 if any(r.status == "failed" for r in results) else 0
 
@@ -244,20 +223,7 @@ def cmd_render(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
-    t0 = time.perf_counter()
-    print("[1/3] verifying registered data")
-    rc = cmd_verify(args)
-    if rc:
-        return rc
-    print("[2/3] processed tables and notebooks")
-    rc = cmd_run(args)
-    from . import paths
-
-    index = paths.reports_dir() / "html" / "index.html"
-    if not index.exists():
-        cmd_render(args)
-    print(f"[3/3] site: {index}  ({time.perf_counter() - t0:.1f}s)")
-    return rc
+    return _build(args, verify=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -128,10 +128,13 @@ def file_sha256(path: Path) -> str:
 
 def _entry(name: str, registry: pd.DataFrame | None = None) -> pd.Series:
     reg = registry if registry is not None else load_registry(include_pending=True)
-    rows = reg[reg["name"] == name]
-    if rows.empty:
+    index = reg.attrs.get("_row_of_name")
+    if index is None or len(index) != len(reg):  # built once per registry frame: verify looks up every name
+        index = {n: i for i, n in enumerate(reg["name"])}
+        reg.attrs["_row_of_name"] = index
+    if name not in index:
         raise RegistryError(f"{name!r} is not in the data registry ({registry_path()}); add a row for it")
-    return rows.iloc[0]
+    return reg.iloc[index[name]]
 
 
 def _how_to_obtain(row: pd.Series) -> str:
@@ -324,15 +327,10 @@ def verify(registry: pd.DataFrame | None = None) -> pd.DataFrame:
         Columns ``name, location, path, bytes, status, detail``; ``status`` is ``OK``,
         ``MISSING`` or ``HASH MISMATCH`` (or ``NOT YET FETCHED`` / ``HASH UNKNOWN`` for a pending
         row, when the caller passes a registry that includes them). Pending rows of the default
-        registry are not checked (there is no hash to check): each is logged as a warning, and
-        :func:`pending` lists them.
+        registry are not checked (there is no hash to check): :func:`pending` lists them (and
+        ``mxrights data verify`` prints them).
     """
-    if registry is None:
-        reg = load_registry()
-        for d in pending()["detail"]:
-            log.warning("pending, not checked: %s", d)
-    else:
-        reg = registry
+    reg = load_registry() if registry is None else registry
     out = []
     waiting = pending(reg).set_index("name") if len(reg) else pd.DataFrame()
     for _, row in reg.iterrows():

@@ -125,8 +125,10 @@ def _press_sum(graves: pd.DataFrame, column: str, first: int, last: int) -> pd.D
     return out
 
 
-_RNPDNO_STATUS = {"disappeared_persons_by_year": "missing", "located_alive_by_year": "found_alive",
-                  "located_dead_by_year": "found_dead"}
+#: Methods that count one register status (the ``status`` column of series_recomputed.csv), and
+#: the statuses the RNPDNO loaders produce.
+STATUS_METHODS = {"rnpdno_by_year_status", "rnpdno_2026_by_year_status"}
+STATUSES = ("missing", "found_alive", "found_dead")
 
 #: Series methods by name (``data/raw/series_recomputed.csv``, column ``method``): each takes the
 #: loaded primary frames and one row of that table and returns ``year, value`` (and optionally
@@ -138,9 +140,9 @@ SERIES_METHODS: dict[str, Callable[[dict, pd.Series], pd.DataFrame]] = {
     "still_missing_at_year_end": lambda d, r: pd.DataFrame(
         [{"year": y, "value": indicators.still_missing(d["cenapi"], _year_end(y, r)), "as_of": _year_end(y, r)}
          for y in range(r["first"], r["last"] + 1)]),
-    "rnpdno_by_year_status": lambda d, r: _status_by_year(d["rnpdno2020"], _RNPDNO_STATUS[r["indicator"]],
+    "rnpdno_by_year_status": lambda d, r: _status_by_year(d["rnpdno2020"], r["status"],
                                                           r["first"], r["last"]),
-    "rnpdno_2026_by_year_status": lambda d, r: _status_by_year(d["rnpdno2026"], _RNPDNO_STATUS[r["indicator"]],
+    "rnpdno_2026_by_year_status": lambda d, r: _status_by_year(d["rnpdno2026"], r["status"],
                                                                r["first"], r["last"]),
     "igimex_mean_by_edition": lambda d, r: pd.DataFrame(
         [{"year": y, "value": round(indicators.igimex_mean(d["igimex"], y), 4), "as_of": str(y)}
@@ -164,21 +166,28 @@ def _year_end(year: int, row: pd.Series) -> str:
 def load_series_table(path=None) -> pd.DataFrame:
     """The recomputed-series table ``data/raw/series_recomputed.csv`` (one row per series).
 
+    ``status`` names the register status a status method counts (``missing``, ``found_alive``,
+    ``found_dead``); empty for other methods.
+
     Raises:
-        mxrights.schemas.TableError: unknown method or primary file, or a window that is not
-            two years in order.
+        mxrights.schemas.TableError: unknown method or primary file, a status missing or out of
+            place, or a window that is not two years in order.
     """
     from . import registry
     from .vocab import _read
 
     path = path or registry.resolve("series_recomputed")
-    df = _read(path, ["indicator", "method", "primary", "source_id", "source_label", "as_of", "data_end",
+    df = _read(path, ["indicator", "method", "status", "primary", "source_id", "source_label", "as_of", "data_end",
                       "year_start", "year_end", "partial_years", "note"])
     known = set(registry.load_registry()["name"])
     for i, r in df.iterrows():
         where = f"{path}, row {i + 2}"
         if r["method"] not in SERIES_METHODS:
             raise schemas.TableError(f"{where}, column method: {r['method']!r} is not one of {sorted(SERIES_METHODS)}")
+        if (r["method"] in STATUS_METHODS) != (r["status"] in STATUSES) or (r["status"] and r["status"] not in STATUSES):
+            raise schemas.TableError(f"{where}, column status: {r['status']!r}; method {r['method']} needs one of "
+                                     f"{', '.join(STATUSES)}" if r["method"] in STATUS_METHODS else
+                                     f"{where}, column status: {r['status']!r} must be empty for method {r['method']}")
         if r["primary"] not in known:
             raise schemas.TableError(f"{where}, column primary: {r['primary']!r} is not in the data registry")
         try:

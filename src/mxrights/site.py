@@ -105,16 +105,17 @@ def _site_map(check: pd.DataFrame) -> list[dict]:
 def render_index(out_dir: Path) -> Path:
     """Write ``index.html``: the share of independent checks, the verdict summary (chart and
     table) and the map of the study (every page, grouped)."""
-    from . import report, verdicts
+    from . import report
 
     check = report.load_table("claims_check")
     summary = report.load_table("verdict_summary")
+    m = report.memos()
     by_doc = summary.set_index("document")
     total = by_doc.loc["all documents"]
-    groups = [(memo_label, by_doc.loc[doc_label]) for doc_label, memo_label in verdicts.GROUP_ROWS.values()
-              if doc_label in by_doc.index]
-    group_names = {d for d, _ in verdicts.GROUP_ROWS.values()} | {"all documents"}
-    m = report.memos()
+    # rows that are not a document: a collection's group row, then the total
+    group_names = set(summary["document"]) - set(m["document"])
+    groups = [(r.memo, by_doc.loc[r.document]) for r in summary.itertuples()
+              if r.document in group_names and r.document != "all documents"]
     seeds = set(m.loc[m["collection"] == "seed", "document"])
     per_doc = "; ".join(f"{r.memo} {r.independent_pct:.1f}%" for r in summary.itertuples()
                         if r.document not in group_names and r.document in seeds)

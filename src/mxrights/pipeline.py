@@ -1,0 +1,92 @@
+"""The build: verify → processed tables → notebooks → pages, each step skipped when up to date.
+
+This module owns the build keys of the steps above the notebooks (the processed tables' key is
+recorded in the runner's manifest as ``_tables``) and :func:`reproduce`, which the command line
+and tests call. The command line only parses arguments and prints; nothing here calls back into
+it. Notebook jobs, their keys and the worker pool are :mod:`mxrights.runner`'s; pages are
+:mod:`mxrights.site`'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import paths, runner
+
+#: Processed tables whose presence the tables step checks before skipping.
+KEY_TABLES = ("claims_check", "indicators_annual", "row_accounting")
+
+
+def tables_key() -> str:
+    """sha256 over the library source and the raw inputs (registry, tables, jobs, seeds)."""
+    return hashlib.sha256((runner.source_digest() + runner.files_digest(runner.raw_inputs())).encode()).hexdigest()
+
+
+def build_tables(force: bool = False, echo: Callable[[str], None] = print) -> bool:
+    """Write ``data/processed`` unless its key matches the manifest's; return whether it ran."""
+    from . import tables
+
+    key = tables_key()
+    outs = [paths.processed_dir() / f"{n}.csv" for n in KEY_TABLES]
+    if not force and runner.load_manifest().get("_tables") == key and all(p.exists() for p in outs):
+        echo("  processed tables up to date, skipped")
+        return False
+    t0 = time.perf_counter()
+    for p in tables.build():
+        echo(f"  wrote {p}")
+    echo(f"tables built in {time.perf_counter() - t0:.1f}s")
+    m = runner.load_manifest()
+    m["_tables"] = key
+    runner.save_manifest(m)
+    return True
+
+
+@dataclass
+class Build:
+    """What a build did: the notebook results and the site's index page."""
+
+    results: list[runner.Result] = field(default_factory=list)
+    index: object = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[runner.Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def run_notebooks(only: str | None = None, extra: dict | None = None, jobs: int | None = None, force: bool = False,
+                  echo: Callable[[str], None] = print, plan: list[runner.Job] | None = None) -> Build:
+    """Plan the jobs (checking parameters before any kernel starts), build the tables while the
+    worker pool warms up, execute the stale notebooks, and render the site's own pages."""
+    t0 = time.perf_counter()
+    plan = plan if plan is not None else runner.plan(only, extra)
+    results = runner.run(plan, jobs, force, echo=echo, prepare=lambda: build_tables(force, echo))
+    build = Build(results)
+    if any(r.status == "ok" for r in results) or not (paths.reports_dir() / "html" / "index.html").exists():
+        from . import site
+
+        site.render_all(names=[])  # notebook pages were rendered by the workers
+    build.index = paths.reports_dir() / "html" / "index.html"
+    build.seconds = time.perf_counter() - t0
+    return build
+
+
+def reproduce(only: str | None = None, extra: dict | None = None, jobs: int | None = None, force: bool = False,
+              echo: Callable[[str], None] = print, plan: list[runner.Job] | None = None) -> Build:
+    """Verify every registered file, then :func:`run_notebooks`.
+
+    Raises:
+        mxrights.registry.RegistryError: a registered file is missing or its hash differs
+            (nothing is built then).
+    """
+    from . import registry
+
+    table = registry.verify()
+    bad = table[table["status"] != "OK"]
+    if len(bad):
+        raise registry.RegistryError("\n".join(bad["detail"]))
+    echo(f"  {len(table)} registered files verified")
+    return run_notebooks(only, extra, jobs, force, echo, plan)
