@@ -126,3 +126,33 @@ def test_rate_ratios_read_in_words(rr, lo, hi, words):
     from mxrights import series
 
     assert series.rate_in_words(rr, lo, hi) == words
+
+
+def test_topic_answer_on_a_hand_made_series():
+    """The comparison page's two-sentence answer, computed from a series worked out by hand."""
+    from mxrights import series
+
+    annual = pd.DataFrame({"indicator": ["a"] * 5 + ["b"], "year": [2010, 2011, 2012, 2013, 2014, 2012],
+                           "value": [10, 12, 14, 17, 20, 5], "unit": ["count"] * 6, "as_of": ["x"] * 6,
+                           "kind": ["official"] * 5 + ["memo-claim"], "source_id": ["s"] * 5 + ["m"],
+                           "source_label": ["Source S"] * 5 + ["memo"], "note": [""] * 6})
+    trends = pd.DataFrame({"indicator": ["a"], "source_id": ["s"], "rate_ratio": [1.19], "rr_lower": [1.02],
+                           "rr_upper": [1.39], "first_year": [2010], "last_year": [2014]})
+    text = series.topic_answer(annual, trends, ["a", "b"], pd.Series({"a": "Cases"}), 2000, 2026)
+    assert text == ("The longest series, Cases (Source S), went from 10 in 2010 to 20 in 2014; its fitted trend, "
+                    "2010–2014: rising, +19% a year (95% CI +2% to +39%). 1 of the topic's 1 charted indicators have "
+                    "five or more years of figures, and 1 memo figure(s) sit beside them.")
+
+
+def test_enpol_editions_compared_without_an_interval_from_published_figures(monkeypatch, tmp_path):
+    """The torture page's 2016 → 2021 sentence: published figures, their difference, no SRS interval."""
+    from mxrights import enpol, evidence
+
+    monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(tmp_path))           # no microdata
+    ev = evidence.load_evidence()
+    pairs = enpol.edition_pairs(ev, ["enpol_physical_aggression_at_arrest"])
+    assert pairs == ["enpol2016_physical_aggression_arrest_to_mp"]
+    d = enpol.edition_difference(ev, pairs[0])
+    assert (d["published_a"], d["published_b"]) == (63.8, 48.6)
+    assert round(d["difference_pp"], 1) == -15.2 and d["design"] is None
+    assert "fifteen items instead of nine" in d["wording"]
