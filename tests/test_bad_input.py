@@ -281,3 +281,24 @@ def test_recomputed_series_status_is_checked(tmp_path):
     with pytest.raises(schemas.TableError, match=r"series_recomputed.csv, row \d+, column status: 'missed'; method "
                                                  r"rnpdno_by_year_status needs one of missing, found_alive, found_dead"):
         series.load_series_table(p)
+
+
+def test_rehash_refuses_a_bad_page_group_table(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "vocabulary" / "page_groups.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("\nseed,2,", "\nseed,two,", 1), encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert f"{p}, row 3, column order: 'two' is not a whole number" in err
+
+
+def test_a_bad_job_table_is_a_data_error_not_a_usage_error(tmp_path, monkeypatch, capsys):
+    from mxrights import vocab
+
+    bad = tmp_path / "jobs.csv"
+    bad.write_text(vocab.jobs_path().read_text(encoding="utf-8").replace(",memo_page,", ",memo_pages,", 1), encoding="utf-8")
+    monkeypatch.setattr(vocab, "jobs_path", lambda: bad)
+    monkeypatch.setattr(vocab, "jobs", lambda path=None, _f=vocab.jobs: _f(path or bad))
+    (tmp_path / "memo_reproduction.ipynb").write_text("{}")
+    code, err = _cli(["run", "--only", "summary"], capsys)
+    assert code == 1
+    assert f"{bad}, row 2, column each: 'memo_pages' is not one of" in err

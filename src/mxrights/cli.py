@@ -184,11 +184,13 @@ def _params(pairs) -> dict:
 
 
 def _build(args, verify: bool) -> int:
-    from . import pipeline, runner
+    from . import pipeline, runner, schemas
 
     try:  # a page or parameter the project does not know: a usage error, before anything runs
         extra = _params(args.p)
         plan = runner.plan(args.only, extra)
+    except schemas.TableError:
+        raise  # a bad table (e.g. notebooks/jobs.csv) is a data error: exit 1
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
     step = pipeline.reproduce if verify else pipeline.run_notebooks

@@ -20,12 +20,15 @@ def validate_inputs() -> None:
     Raises the first :class:`mxrights.schemas.TableError` (file, row, column, value) or
     registry error met; used by ``mxrights data rehash`` before it accepts new hashes.
     """
-    from . import vocab
+    from . import enpol, vocab
 
     vocab.clear_cache()
     for f in (vocab.grades, vocab.verdicts, vocab.relation_kinds, vocab.organisations, vocab.document_parties,
-              vocab.indicators, vocab.memos):
+              vocab.indicators, vocab.memos, vocab.topic_table, vocab.page_groups):
         f()
+    if vocab.jobs_path().exists():  # a copy of data/ alone (tests) has no notebooks
+        vocab.jobs()
+    enpol.load_statistics(variables=enpol.load_variables())
     cl = claims_mod.load_claims()
     claims_mod.assert_quotes(cl)
     claims_mod.evaluate_relations(claims_mod.load_relations(claims=cl), cl)
