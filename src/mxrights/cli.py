@@ -291,7 +291,7 @@ def _project_errors() -> tuple[type[BaseException], ...]:
             UnicodeDecodeError, pd.errors.ParserError, KeyError, ValueError)
 
 
-#: Commands that read the data mirror (``data verify``, ``data fetch``, building tables or pages).
+#: Commands that read the data mirror (with ``data verify``); ``data fetch`` downloads to the cache without one.
 _MIRROR_COMMANDS = {"tables", "run", "reproduce"}
 
 
@@ -302,7 +302,7 @@ def _missing_mirror(args) -> str:
     from . import paths
 
     cmd = getattr(args, "cmd", "")
-    if cmd not in _MIRROR_COMMANDS and not (cmd == "data" and getattr(args, "data_cmd", "") in ("verify", "fetch")):
+    if cmd not in _MIRROR_COMMANDS and not (cmd == "data" and getattr(args, "data_cmd", "") == "verify"):
         return ""
     env = os.environ.get("MXRIGHTS_DATA_MIRROR")
     if env is not None and env.strip() and not Path(env).is_dir():

@@ -152,7 +152,7 @@ def _how_to_obtain(row: pd.Series) -> str:
     if record:
         how += ("; its sha256 is not yet recorded: after checking the file is the publisher's, record it once with "
                 + (f"`mxrights data fetch {row['name']} --record`" if row["download_url"]
-                   else f"mxrights.registry.record_hash('{row['name']}')"))
+                   else f"`mxrights data record {row['name']}`"))
     return how
 
 
@@ -215,7 +215,7 @@ def resolve(name: str, registry: pd.DataFrame | None = None, download: bool = Fa
     if is_pending(row):
         raise HashUnknownError(f"{name}: {path} is present but its sha256 is not yet recorded in {registry_path()}; "
                                f"check it is the publisher's file ({row['url']}) and record it once with "
-                               f"mxrights.registry.record_hash('{name}'); every later read is checked against it")
+                               f"`mxrights data record {name}`; every later read is checked against it")
     check_hash(path, row["sha256"], name)
     return path
 
