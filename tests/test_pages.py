@@ -67,3 +67,8 @@ def test_explorer_rows_find_37435_and_link_to_the_card():
         assert r.href == f"{page_of[doc]}.html#{r.claim_id}"
     bound = rows[rows["reproduced"].str.endswith("(bound)")]
     assert len(bound) == check["bound_value"].notna().sum() - (check["reproduced_value"].notna() & check["bound_value"].notna()).sum()
+
+
+def test_year_columns_print_without_thousands_separators():
+    html = report.html_table(pd.DataFrame({"first year": [2010], "memo_year": [2018.0], "count": [2010]}))
+    assert "<td class=\"num\">2010</td><td class=\"num\">2018</td><td class=\"num\">2,010</td>" in html.replace("\n", "")

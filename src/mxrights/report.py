@@ -323,6 +323,11 @@ def summary_html(summary: pd.DataFrame) -> str:
     return templating.render("summary_table.html.j2", head=head, rows=rows)
 
 
+def _is_year_column(name) -> bool:
+    """``year``, ``memo_year``, ``first year``: a column of calendar years (printed without separators)."""
+    return str(name).replace("_", " ").split(" ")[-1] == "year"
+
+
 def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: dict | None = None,
                css_class: str = "", numeric: list[str] | None = None) -> str:
     """An HTML table through the template ``table.html.j2`` (every cell escaped).
@@ -337,7 +342,8 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: d
         css_class: a class for the table element.
         numeric: columns aligned right (default: the numeric columns of ``df``).
 
-    Columns whose name is ``year`` or ends in ``_year`` print whole numbers without separators.
+    Columns whose name is ``year`` or ends in ``_year`` or `` year`` print whole numbers
+    without separators.
     """
     links, formats = links or {}, formats or {}
     shown = [c for c in df.columns if c not in set(links.values())]
@@ -353,7 +359,7 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: d
                 text_ = ""
             elif c in formats:
                 text_ = formats[c](v)
-            elif (c == "year" or str(c).endswith("_year")) and isinstance(v, (int, float)) and float(v) == int(v):
+            elif _is_year_column(c) and isinstance(v, (int, float)) and float(v) == int(v):
                 text_ = str(int(v))
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 text_ = number(v)
