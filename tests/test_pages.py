@@ -72,3 +72,12 @@ def test_explorer_rows_find_37435_and_link_to_the_card():
 def test_year_columns_print_without_thousands_separators():
     html = report.html_table(pd.DataFrame({"first year": [2010], "memo_year": [2018.0], "count": [2010]}))
     assert "<td class=\"num\">2010</td><td class=\"num\">2018</td><td class=\"num\">2,010</td>" in html.replace("\n", "")
+
+
+def test_summary_rows_link_to_the_comparison_page_that_charts_them():
+    topics = vocab.topic_table().set_index("topic")
+    inds = pd.Series(["disappeared_persons_registered", "no_such_indicator"], index=[7, 9])
+    got = pages.comparison_links(inds)
+    assert got.index.tolist() == [7, 9]
+    assert got.loc[7].tolist() == [topics.loc["disappearance", "label_en"], "comparison_disappearance.html"]
+    assert got.loc[9].tolist() == ["", ""]

@@ -56,3 +56,31 @@ def test_real_table_register_of_disappeared_persons():
     assert (r16["official_value"], r16["official_as_of"], r16["revised_years"]) == (27215, "2016-03-31", "2007–2015")
     assert pd.isna(reg.loc["ms2020-wola-disappeared-register", "revised_value"])  # the 2020 snapshot ends in 2018
     assert set(t["indicator"]) >= {"merida_conditioned_share", "memo_coauthor_organisations", "tlatlaya_civilians_killed"}
+
+
+def test_headline_counts_the_quantities_shown():
+    """Hand-made: x is stated in 2015 and 2016 (2 claims, 1 independent); y only in 2016."""
+    table = pd.DataFrame({"indicator": ["x", "x", "y"], "memo_year": [2015, 2016, 2016],
+                          "claim_id": ["x1", "x2", "y1"], "independent_check": [True, False, True]})
+    h = repeats.headline(table, 2)
+    assert {k: h[k] for k in ("quantities", "claims", "independent", "first_year", "last_year")} == \
+        {"quantities": 1, "claims": 2, "independent": 1, "first_year": 2015, "last_year": 2016}
+    assert h["text"].startswith("**1 quantities are stated by documents of 2 or more memo years (2015–2016).** "
+                                "Of their 2 claims, 1 were checked")
+    assert repeats.shown(table, 1)["claim_id"].tolist() == ["x1", "x2", "y1"]
+    assert repeats.headline(table, 3)["quantities"] == 0
+
+
+def test_real_headline_matches_the_claims_ledger():
+    """The page's count, recomputed another way: indicators of claims_check.csv whose
+    documents span two or more memo years."""
+    from mxrights import report, vocab
+
+    check = report.load_table("claims_check")
+    years = check["document"].map(vocab.memo_years())
+    per = years.groupby(check["indicator"]).nunique()
+    repeated = per[per >= 2].index
+    h = repeats.headline(report.load_table("memo_over_memo"), 2)
+    assert h["quantities"] == len(repeated)
+    assert h["claims"] == int(check["indicator"].isin(repeated).sum())
+    assert h["independent"] == int(check.loc[check["indicator"].isin(repeated), "independent_check"].sum())

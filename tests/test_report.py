@@ -60,3 +60,36 @@ def test_method_page_is_generated_from_the_vocabulary():
     for desc in vocab.grades()["description"]:
         assert desc.replace("'", "&#39;")[:40] in body
     assert "bound</td><td>yes</td><td>never</td>" in body      # a bound never lifts a verdict
+
+
+def _check_rows(rows):
+    return pd.DataFrame(rows, columns=["document", "claim_id", "independent_check"])
+
+
+def test_page_lead_counts_only_the_page_documents():
+    """Hand-made: page documents a (3 claims, 1 independent) and b (1, 1); c is another page."""
+    check = _check_rows([("a", "a1", True), ("a", "a2", False), ("a", "a3", False), ("b", "b1", True),
+                         ("c", "c1", True), ("c", "c2", True)])
+    assert report.page_share(check, ["a", "b"]) == {"claims": 4, "independent": 2, "pct": 50.0}
+    assert report.page_lead(check, ["a", "b"]).startswith(
+        "**50.0% of the 4 claims on this page (2) were checked against evidence independent of their authors")
+    assert report.page_lead(check, ["d"]) == "**No claim of this page's documents is in the ledger.**"
+
+
+def test_page_share_of_a_seed_matches_the_verdict_summary():
+    check = report.load_table("claims_check")
+    summary = report.load_table("verdict_summary").set_index("document")
+    doc = report.page_context("memo_civil-society-memo-2018")["documents"]
+    share = report.page_share(check, doc)
+    assert (share["claims"], share["independent"]) == (summary.loc[doc[0], "claims"], summary.loc[doc[0], "independent"])
+    assert round(share["pct"], 1) == summary.loc[doc[0], "independent_pct"]
+
+
+def test_memo_series_page_takes_title_and_year_from_the_site_map():
+    m = report.memos()
+    ctx = report.page_context("memo_series_2017")
+    n = int((m["page"] == "memo_series_2017").sum())
+    assert ctx["title"] == f"The memo series in 2017: {n} texts"
+    # the seed memo of the same memo year (memos.csv: memo_year 2017) is linked from the series page
+    assert [p for p, _ in ctx["related"]] == ["memo_wola-memo-2017"]
+    assert report.page_context("memo_series_2013")["related"] == []   # 2013's only text is a letter; no seed

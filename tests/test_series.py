@@ -74,7 +74,7 @@ def test_cpj_series_keeps_years_with_no_journalist_killed():
 
 def test_real_cpj_series_has_its_zero_years(annual):
     cpj = annual[annual["indicator"] == "journalists_killed_cpj"].set_index("year")["value"]
-    assert len(cpj) == 25  # 2000-2024, every year present
+    assert cpj.index.tolist() == list(range(2000, int(cpj.index.max()) + 1))  # from 2000, every year present
     assert cpj[2013] == 0 and cpj[2023] == 0 and cpj[2000] == 0
 
 
@@ -156,3 +156,20 @@ def test_enpol_editions_compared_without_an_interval_from_published_figures(monk
     assert (d["published_a"], d["published_b"]) == (63.8, 48.6)
     assert round(d["difference_pp"], 1) == -15.2 and d["design"] is None
     assert "fifteen items instead of nine" in d["wording"]
+
+
+def test_enpol_comparison_paragraph_without_and_with_microdata(monkeypatch, tmp_path):
+    """The paragraph the torture page prints: published figures, their gap, and an interval only
+    from the survey design (here a hand-made comparison stands in for the microdata)."""
+    from mxrights import enpol, evidence
+
+    monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(tmp_path))
+    ev = evidence.load_evidence()
+    d = enpol.edition_difference(ev, "enpol2016_physical_aggression_arrest_to_mp")
+    text = enpol.comparison_text(d)
+    assert "**63.8%** in 2016 (" in text and "**48.6%** in 2021 (" in text
+    assert "the published figures are 15.2 percentage points lower in 2021" in text
+    assert "No interval is given" in text and "CI" not in text
+    design = enpol.EditionComparison("a", "b", 60.0, 50.0, -10.0, 2.0, -13.92, -6.08, 0.95)
+    text = enpol.comparison_text({**d, "design": design})
+    assert text.endswith("correction): -10.0 points (95% CI -13.9 to -6.1).") and "No interval" not in text

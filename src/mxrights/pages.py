@@ -117,3 +117,23 @@ def navigation() -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
     return tuple((g.label_en, g.description, tuple(zip(df.loc[df["group"] == g.group, "page"],
                                                        df.loc[df["group"] == g.group, "label"])))
                  for g in groups.itertuples() if (df["group"] == g.group).any())
+
+
+def comparison_links(indicators: pd.Series) -> pd.DataFrame:
+    """The annual-comparison page that charts each indicator.
+
+    Args:
+        indicators: indicator ids (``indicators.csv``).
+
+    Returns:
+        A DataFrame aligned with ``indicators``: ``page`` (the topic's English label, empty
+        when no comparison page charts the indicator) and ``href`` (``<page>.html`` or empty).
+        Pages come from :func:`site_pages` (the ``topic`` column), not from file names.
+    """
+    df = site_pages("")
+    topic_page = df[df["topic"] != ""].set_index("topic")
+    of_topic = {i: t for t, inds in vocab.series_indicators().items() for i in inds if t in topic_page.index}
+    topic = indicators.map(lambda i: of_topic.get(i, ""))
+    return pd.DataFrame({"page": topic.map(lambda t: topic_page.loc[t, "label"] if t else ""),
+                         "href": topic.map(lambda t: f"{topic_page.loc[t, 'page']}.html" if t else "")},
+                        index=indicators.index)

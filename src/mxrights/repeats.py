@@ -23,10 +23,9 @@ COLUMNS = ["indicator", "memo_year", "memo", "claim_id", "as_of", "memo_value", 
 
 
 def memo_years(memos: pd.DataFrame | None = None) -> pd.Series:
-    """Document → memo year (int): ``memo_year``, else the year of ``published``."""
-    m = memos if memos is not None else vocab.memos()
-    year = m["memo_year"].where(m["memo_year"].str.strip() != "", m["published"].str[:4])
-    return pd.Series(year.astype(int).values, index=m["document"].values)
+    """Document → memo year (int): ``memo_year``, else the year of ``published``
+    (:func:`mxrights.vocab.memo_years`)."""
+    return vocab.memo_years(memos)
 
 
 def repeated_indicators(check: pd.DataFrame, years: pd.Series, min_years: int = 2) -> list[str]:
@@ -96,3 +95,34 @@ def memo_over_memo(check: pd.DataFrame, claims: pd.DataFrame, annual: pd.DataFra
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["_end"] = out["as_of"].map(lambda a: schemas.period_bound(str(a), end=True))
     return out.sort_values(["indicator", "memo_year", "_end", "claim_id"]).drop(columns="_end").reset_index(drop=True)
+
+
+def shown(table: pd.DataFrame, min_years: int = 2) -> pd.DataFrame:
+    """The rows of a memo-over-memo table whose indicator documents of at least ``min_years``
+    distinct memo years state (the page's ``min_years`` parameter)."""
+    per = table.groupby("indicator")["memo_year"].nunique()
+    return table[table["indicator"].isin(per[per >= min_years].index)]
+
+
+def headline(table: pd.DataFrame, min_years: int = 2) -> dict:
+    """What the memo-over-memo page leads with, from the rows :func:`shown` keeps.
+
+    Returns:
+        ``quantities`` (indicators shown), ``claims`` (their claims), ``independent`` (claims
+        checked against independent evidence of the same quantity), ``first_year`` and
+        ``last_year`` (memo years; ``None`` when nothing is shown), ``min_years`` and ``text``
+        (the sentence, Markdown).
+    """
+    t = shown(table, min_years)
+    out = {"quantities": int(t["indicator"].nunique()), "claims": int(len(t)),
+           "independent": int(t["independent_check"].astype(bool).sum()), "min_years": int(min_years),
+           "first_year": int(t["memo_year"].min()) if len(t) else None,
+           "last_year": int(t["memo_year"].max()) if len(t) else None}
+    if not len(t):
+        out["text"] = f"**No quantity is stated by documents of {min_years} or more memo years.**"
+        return out
+    out["text"] = (f"**{out['quantities']} quantities are stated by documents of {min_years} or more memo years "
+                   f"({out['first_year']}–{out['last_year']}).** Of their {out['claims']} claims, {out['independent']} "
+                   "were checked against independent evidence of the same quantity; the others are shown with the "
+                   "verdict they received and why.")
+    return out

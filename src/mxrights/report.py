@@ -59,17 +59,47 @@ def page_context(page: str) -> dict:
         ctx.update(texts.iloc[0].to_dict())
         ctx["page"] = page
     else:
-        year = page.rsplit("_", 1)[-1]
+        from . import pages
+
+        site = pages.site_pages("").set_index("page").loc[page]
         ctx["memo"] = page
-        ctx["title"] = f"The memo series in {year}: {len(texts)} text{'s' if len(texts) > 1 else ''}"
-        same_year = m[(m["collection"] == "seed") & (m["memo_year"] == year)]
+        ctx["title"] = site["title"]
+        same_year = m[(m["collection"] == "seed") & (m["memo_year"] == site["memo_year"])]
         ctx["related"] = list(zip(same_year["page"], same_year["title"]))
     return ctx
 
 
+def page_share(check: pd.DataFrame, documents: list[str]) -> dict:
+    """The share of a page's claims checked against independent evidence of the same quantity.
+
+    Args:
+        check: ``claims_check.csv`` (or any rows of it).
+        documents: the page's documents (``page_context(page)["documents"]``).
+
+    Returns:
+        ``claims`` (count), ``independent`` (count) and ``pct`` (percent of claims, unrounded;
+        NaN for a page without claims).
+    """
+    mine = check[check["document"].isin(documents)]
+    n = int(mine["independent_check"].astype(bool).sum())
+    return {"claims": int(len(mine)), "independent": n, "pct": 100 * n / len(mine) if len(mine) else float("nan")}
+
+
+def page_lead(check: pd.DataFrame, documents: list[str]) -> str:
+    """The sentence a memo page leads with (Markdown): :func:`page_share` in words, with what
+    is not counted and a link to the method."""
+    s = page_share(check, documents)
+    if not s["claims"]:
+        return "**No claim of this page's documents is in the ledger.**"
+    return (f"**{s['pct']:.1f}% of the {s['claims']} claims on this page ({s['independent']}) were checked "
+            "against evidence independent of their authors that measures the same quantity**, whether it agreed "
+            "or not. Bounds, the documents' own arithmetic, proxies and sources by their authors are shown below "
+            "but not counted. How verdicts are decided: [method](method.html).")
+
+
 def texts_html(ctx: dict) -> str:
     """A table of the texts on a memo-series page: date, kind, outlet, title (linked), holding."""
-    rows = [{k: _text(getattr(r, k)) for k in ("published", "kind", "outlet", "title", "url", "holding")}
+    rows = [{k: cell_text(getattr(r, k)) for k in ("published", "kind", "outlet", "title", "url", "holding")}
             for r in ctx["texts"].itertuples()]
     return templating.render("texts_table.html.j2", rows=rows)
 
@@ -132,7 +162,7 @@ def series_alt(annual: pd.DataFrame, indicator: str, label: str, first: int, las
     """Alt text of :func:`series_chart`, computed from the points it draws: for each source its
     first and last year and value, and every memo claim with its value and year."""
     sub = annual[(annual["indicator"] == indicator) & annual["year"].between(first, last)]
-    unit = _text(sub["unit"].iloc[0]) if len(sub) else ""
+    unit = cell_text(sub["unit"].iloc[0]) if len(sub) else ""
     parts = []
     for src, g in sub[sub["kind"] != "memo-claim"].groupby("source_label", sort=True):
         g = g.sort_values(["year", "as_of"]).drop_duplicates("year")
@@ -208,7 +238,7 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
     return fig
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A table cell as text: the empty string for a missing value (pandas reads empty CSV cells as NaN)."""
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
@@ -246,17 +276,17 @@ def _items(ids: str, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> 
         if eid in ev.index:
             e = ev.loc[eid]
             items.append({"kind": "evidence", "url": e["url"], "title": e["title"], "publisher": e["publisher"],
-                          "publisher_es": e["publisher_es"], "reported_by": _text(e["reported_by"]),
-                          "locator": _text(e["locator"]), "value": number(e["value"]), "unit": e["unit"],
-                          "as_of": _text(e["as_of"])})
+                          "publisher_es": e["publisher_es"], "reported_by": cell_text(e["reported_by"]),
+                          "locator": cell_text(e["locator"]), "value": number(e["value"]), "unit": e["unit"],
+                          "as_of": cell_text(e["as_of"])})
         elif eid in rel.index:
             x = rel.loc[eid]
             items.append({"kind": "relation", "id": eid, "relation_kind": x["kind"], "formula": x["formula"],
-                          "status": x["status"], "description": _text(x["description"])})
+                          "status": x["status"], "description": cell_text(x["description"])})
         elif eid in reg.index:
             f = reg.loc[eid]
             items.append({"kind": "file", "id": eid, "url": f["url"], "title": f["title"], "publisher": f["publisher"],
-                          "publisher_es": f["publisher_es"], "sha": f["sha256"][:12], "retrieved": _text(f["retrieved"])})
+                          "publisher_es": f["publisher_es"], "sha": f["sha256"][:12], "retrieved": cell_text(f["retrieved"])})
         else:
             items.append({"kind": "other", "id": eid})
     return items
@@ -281,13 +311,13 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
         elif not pd.isna(r.bound_value):
             word = "upper bound" if r.scope == "broader" else "lower bound"
             figure, note = number(r.bound_value), "a different quantity"
-        method = _text(r.method)
+        method = cell_text(r.method)
         cards.append({"claim_id": r.claim_id, "quote": c["quote"], "badge": templating.markup(verdict_badge(r.verdict)),
                       "published": number(r.published_value), "unit": r.unit, "qualifier": r.qualifier,
-                      "figure": figure, "figure_word": word, "figure_note": note, "grade": grade_text(_text(r.grade)),
-                      "why": _text(r.why_not_independent),
-                      "reason": " ".join(t for t in (method + (":" if method else ""), _text(r.reason)) if t),
-                      "source_cited": _text(c["source_cited"]), "rests_on": _items(r.evidence, ev, rel, reg)})
+                      "figure": figure, "figure_word": word, "figure_note": note, "grade": grade_text(cell_text(r.grade)),
+                      "why": cell_text(r.why_not_independent),
+                      "reason": " ".join(t for t in (method + (":" if method else ""), cell_text(r.reason)) if t),
+                      "source_cited": cell_text(c["source_cited"]), "rests_on": _items(r.evidence, ev, rel, reg)})
     return cards
 
 
@@ -355,7 +385,7 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: d
         cells = []
         for c in shown:
             v = r[c]
-            if _text(v) == "":
+            if cell_text(v) == "":
                 text_ = ""
             elif c in formats:
                 text_ = formats[c](v)
@@ -365,7 +395,7 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: d
                 text_ = number(v)
             else:
                 text_ = str(v)
-            target = _text(r[links[c]]) if c in links else ""
+            target = cell_text(r[links[c]]) if c in links else ""
             ok = target.startswith(("http", "#")) or target.endswith(".html") or ".html#" in target
             cells.append({"text": text_, "href": target if ok and text_ else "", "num": c in numeric})
         rows.append(cells)

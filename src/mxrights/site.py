@@ -144,6 +144,7 @@ def explorer_rows(check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFr
     from . import report, vocab
 
     m = vocab.memos().set_index("document")
+    year = vocab.memo_years()
     labels = vocab.verdicts().set_index("verdict")["label"]
     quotes = claims.set_index("claim_id")["quote"]
     ev = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
@@ -156,12 +157,12 @@ def explorer_rows(check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFr
             reproduced = ("at most " if r.scope == "broader" else "at least ") + report.number(r.bound_value) + " (bound)"
         else:
             reproduced = ""
-        first = next((e for e in report._text(r.evidence).split(";") if e in ev.index), "")
+        first = next((e for e in report.cell_text(r.evidence).split(";") if e in ev.index), "")
         rows.append({"claim_id": r.claim_id, "href": f"{doc['page']}.html#{r.claim_id}", "document": doc["memo"],
-                     "memo_year": report._text(doc["memo_year"]) or str(doc["published"])[:4], "topic": r.topic,
+                     "memo_year": str(year[r.document]), "topic": r.topic,
                      "quote": quotes.get(r.claim_id, ""),
                      "published": f"{report.number(r.published_value)} {r.unit}".strip(),
-                     "verdict": labels[r.verdict], "grade": report._text(r.grade), "reproduced": reproduced,
+                     "verdict": labels[r.verdict], "grade": report.cell_text(r.grade), "reproduced": reproduced,
                      "source": ev.loc[first, "title"] if first else "", "source_url": ev.loc[first, "url"] if first else ""})
     return pd.DataFrame(rows)
 

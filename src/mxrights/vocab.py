@@ -274,9 +274,18 @@ def memos(path: Path | None = None) -> pd.DataFrame:
     return df
 
 
+def memo_years(m: pd.DataFrame | None = None) -> pd.Series:
+    """Document → memo year (int): ``memo_year`` of ``memos.csv``, else the year of
+    ``published`` (letters and context that report no memo of their own)."""
+    m = m if m is not None else memos()
+    year = m["memo_year"].where(m["memo_year"].str.strip() != "", m["published"].str[:4])
+    return pd.Series(year.astype(int).values, index=m["document"].values)
+
+
 def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
     """One row per page that reports claims: ``page``, ``collection``, ``documents`` (list of
-    file names, in register order) and ``year`` (the memo year for a memo-series page).
+    file names, in register order) and ``year`` (text: a seed's ``memo_year``, empty for a seed that is not a memo; for a
+    memo-series page the memo year of its texts, :func:`memo_years`).
 
     Args:
         documents: keep only documents in this set (e.g. those with claims); a page none of
@@ -285,11 +294,12 @@ def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
     m = memos()
     if documents is not None:
         m = m[m["document"].isin(documents)]
+    years = memo_years(m)
     rows = []
     for page, g in m.groupby("page", sort=False):
+        seed = g["collection"].iloc[0] == "seed"
         rows.append({"page": page, "collection": g["collection"].iloc[0], "documents": g["document"].tolist(),
-                     "year": g["memo_year"].iloc[0] if g["collection"].iloc[0] == "seed" else
-                     page.rsplit("_", 1)[-1]})
+                     "year": g["memo_year"].iloc[0] if seed else str(years[g["document"].iloc[0]])})
     out = pd.DataFrame(rows, columns=["page", "collection", "documents", "year"])
     order = {c: i for i, c in enumerate(COLLECTIONS)}
     return out.sort_values("collection", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
