@@ -60,6 +60,9 @@ def test_method_page_is_generated_from_the_vocabulary():
     for desc in vocab.grades()["description"]:
         assert desc.replace("'", "&#39;")[:40] in body
     assert "bound</td><td>yes</td><td>never</td>" in body      # a bound never lifts a verdict
+    for desc in vocab.scopes()["description"]:
+        assert desc.replace("'", "&#39;")[:40] in body
+    assert "<td>broader</td><td>a broader quantity (an upper bound)</td><td>no</td><td>upper: the claim is at most" in body
 
 
 def _check_rows(rows):
@@ -93,3 +96,51 @@ def test_memo_series_page_takes_title_and_year_from_the_site_map():
     # the seed memo of the same memo year (memos.csv: memo_year 2017) is linked from the series page
     assert [p for p, _ in ctx["related"]] == ["memo_wola-memo-2017"]
     assert report.page_context("memo_series_2013")["related"] == []   # 2013's only text is a letter; no seed
+
+
+def _annual(rows):
+    return pd.DataFrame(rows, columns=["indicator", "year", "as_of", "value", "unit", "kind", "source_label", "note"])
+
+
+ANNUAL = _annual([
+    ("x", 2010, "2010-12-31", 1200.0, "persons", "official", "Source B", ""),
+    ("x", 2012, "2012-12-31", 1500.5, "persons", "official", "Source B", ""),
+    ("x", 2011, "2011-12-31", 900.0, "persons", "official", "Source B", ""),
+    ("x", 2011, "2011-06-30", 37435.0, "persons", "memo-claim", "Memo (2011)", ""),
+    ("x", 2013, "2013-12-31", 7.0, "persons", "recomputed", "Source A", ""),
+    ("y", 2015, "2015-12-31", 46.6, "percent", "official", "Survey S", ""),
+    ("y", 2030, "2030-12-31", 50.0, "percent", "official", "Survey S", ""),
+])
+
+
+def test_series_alt_reads_the_points_the_chart_draws():
+    """Hand-worked: per source its first and last points and year count, then each memo claim."""
+    assert report.series_alt(ANNUAL, "x", "Cases", 2000, 2026) == (
+        "Chart of Cases (persons), by year: Source A: 7 in 2013; Source B: 1,200 in 2010 to 1,500.5 in 2012 "
+        "(3 years); memo claims: 37,435 (2011).")
+    assert report.drawable(ANNUAL, "x", 2000, 2026) and not report.drawable(ANNUAL, "y", 2000, 2026)
+
+
+def test_single_point_is_a_sentence_within_the_window():
+    assert report.single_point_text(ANNUAL, "y", 2000, 2026) == (
+        "Only one year of figures: **46.6** percent (Survey S, as of 2015-12-31).")
+    assert report.single_point_text(ANNUAL, "y", 2016, 2026) == ""
+
+
+def test_verdict_alt_counts_every_verdict_in_vocabulary_order():
+    from mxrights import vocab
+
+    v = vocab.verdicts()
+    first, last = v["verdict"].iloc[0], v["verdict"].iloc[-1]
+    check = pd.DataFrame({"verdict": [first, first, last]})
+    alt = report.verdict_alt(check)
+    parts = alt.removeprefix("Bar chart of claims by verdict: ").split("; ")
+    assert parts[0] == f"{v['label'].iloc[0]} 2" and parts[-1] == f"{v['label'].iloc[-1]} 1"
+    assert len(parts) == len(v) and all(p.endswith(" 0") for p in parts[1:-1])
+
+
+def test_memo_series_page_lists_each_text_with_its_date_and_link():
+    ctx = report.page_context("memo_series_2013")
+    html = report.texts_html(ctx)
+    row = ctx["texts"].iloc[0]
+    assert row["published"] in html and f'href="{row["url"]}"' in html and html.count("<tr") == len(ctx["texts"]) + 1

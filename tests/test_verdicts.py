@@ -255,3 +255,46 @@ def test_independent_share_meets_the_goal(ctx):
     assert total["claims"] == len(ctx["claims"])
     assert total[vocab.verdict_names()].sum() == total["claims"]
     assert total["independent_pct"] == pytest.approx(100 * ctx["check"]["independent_check"].mean(), abs=0.05)
+
+
+# --- scopes are data: the rules read the columns of vocabulary/scopes.csv ----------------------
+
+def _scopes_with(monkeypatch, tmp_path, edit):
+    path = vocab.vocabulary_dir() / "scopes.csv"
+    text = edit(path.read_text(encoding="utf-8"))
+    p = tmp_path / "scopes.csv"
+    p.write_text(text, encoding="utf-8")
+    table = vocab.scopes.__wrapped__(p)
+    monkeypatch.setattr(vocab, "scopes", lambda path=None: table)
+    return p
+
+
+def test_the_bound_direction_is_read_from_the_scope_table(monkeypatch, tmp_path):
+    """The same narrower row of 7,208 against a claim of 8,335: a lower bound admits the claim (8,335 ≥ 7,208);
+    with the table saying narrower is an *upper* bound, the claim (8,335 > 7,208) is outside it."""
+    c = claim(8335, "8,335", indicator="torture_investigations_federal")
+    e = ev(7208, indicator="torture_investigations_federal", population="averiguaciones previas only", scope="narrower")
+    assert verdicts.judge(c, None, e, [])["verdict"] == "bounded"
+    _scopes_with(monkeypatch, tmp_path,
+                 lambda t: t.replace("narrower,a narrower quantity (a lower bound),false,false,lower",
+                                     "narrower,a narrower quantity (a lower bound),false,false,upper"))
+    r = verdicts.judge(c, None, e, [])
+    assert r["verdict"] == "outside_bound" and "too large" in r["reason"]
+
+
+def test_a_bad_scope_table_names_file_row_column_and_value(tmp_path):
+    p = tmp_path / "scopes.csv"
+    text = (vocab.vocabulary_dir() / "scopes.csv").read_text(encoding="utf-8")
+    p.write_text(text.replace(",false,false,upper,", ",false,false,above,"), encoding="utf-8")
+    with pytest.raises(schemas.TableError, match=r"scopes.csv, row 4, column bound: 'above' is not one of"):
+        vocab.scopes.__wrapped__(p)
+    p.write_text(text.replace("part,one component of the claimed total (a lower bound),false",
+                              "part,one component of the claimed total (a lower bound),true"), encoding="utf-8")
+    with pytest.raises(schemas.TableError, match=r"column same_quantity: exactly one scope must be true; found 2"):
+        vocab.scopes.__wrapped__(p)
+
+
+def test_scopes_allowed_where_they_are_declared():
+    assert vocab.scope_names("evidence") == ["same", "narrower", "broader", "part"]
+    assert vocab.scope_names("recomputation") == ["same", "proxy"]
+    assert (vocab.same_scope(), vocab.scope_of_relations()) == ("same", "arithmetic")

@@ -54,7 +54,7 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
         df = schemas.read_table(f)
         orgs = vocab.organisations()
         df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
-                                                          orgs["org_id"].tolist()), f)
+                                                          orgs["org_id"].tolist(), vocab.scope_names("evidence")), f)
         names = orgs.set_index("org_id")
         df["publisher"] = df["publisher_id"].map(names["name_en"])
         df["publisher_es"] = df["publisher_id"].map(names["name_es"])

@@ -8,13 +8,13 @@ cut-off dates, scope and tolerance); :func:`recompute_all` runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from . import cleaning, paths
+from . import cleaning, paths, vocab
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Recomputation:
         method: how, in one sentence.
         sources: registry names of the files used (``;``-joined).
         tolerance: relative tolerance for agreement (proxy data differ in coverage).
-        scope: ``same`` (the data measure the claim's quantity) or ``proxy`` (a close but
-            different quantity: agreement within ``tolerance`` is only approximate).
+        scope: a scope of ``vocabulary/scopes.csv`` declared in recomputations: the claim's
+            own quantity (``same``) or a close but different one (``proxy``: agreement within
+            ``tolerance`` is only approximate).
         lower, upper: a 95 % interval where the data are a sample (else equal to value).
     """
 
@@ -35,7 +36,7 @@ class Recomputation:
     method: str
     sources: str
     tolerance: float = 0.0
-    scope: str = "same"
+    scope: str = field(default_factory=vocab.same_scope)
     lower: float | None = None
     upper: float | None = None
 
@@ -107,19 +108,22 @@ def load_recomputations(path: Path | None = None) -> pd.DataFrame:
 
         path = resolve("recomputations")
     df = _read(path, ["claim_id", "method", "start", "end", "scope", "tolerance", "primary", "note"], key="claim_id")
+    allowed = vocab.scope_names("recomputation")
+    same = vocab.same_scope()
     for i, r in df.iterrows():
         where = f"{path}, row {i + 2}"
         if r["method"] not in METHODS:
             raise TableError(f"{where}, column method: {r['method']!r} is not one of {sorted(METHODS)}")
-        if r["scope"] not in ("same", "proxy"):
-            raise TableError(f"{where}, column scope: {r['scope']!r} is not same or proxy")
+        if r["scope"] not in allowed:
+            raise TableError(f"{where}, column scope: {r['scope']!r} is not one of {', '.join(allowed)} "
+                             "(data/raw/vocabulary/scopes.csv, column declared_in)")
         try:
             tol = float(r["tolerance"])
         except ValueError:
             raise TableError(f"{where}, column tolerance: {r['tolerance']!r} is not a number") from None
-        if not 0 <= tol < 0.5 or (r["scope"] == "same" and tol != 0):
+        if not 0 <= tol < 0.5 or (r["scope"] == same and tol != 0):
             raise TableError(f"{where}, column tolerance: {tol!r} (a proxy takes 0 <= t < 0.5; an exact recomputation 0)")
-        if r["scope"] == "proxy" and not r["note"].strip():
+        if r["scope"] != same and not r["note"].strip():
             raise TableError(f"{where}, column note: a proxy must say how it differs from the claim's quantity")
     return df
 
@@ -131,7 +135,7 @@ def recompute_all(data: dict, table: pd.DataFrame | None = None) -> dict[str, Re
     for _, r in table.iterrows():
         span = f"{r['start']} to {r['end']}" if r["start"] else f"on or before {r['end']}"
         method = _METHOD_TEXT[r["method"]].format(span=span)
-        if r["note"] and r["scope"] == "proxy":
+        if r["note"] and r["scope"] != vocab.same_scope():
             method += f"; {r['note']}"
         out[r["claim_id"]] = Recomputation(float(METHODS[r["method"]](data, r)), method, r["primary"],
                                            tolerance=float(r["tolerance"]), scope=r["scope"])

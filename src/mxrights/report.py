@@ -175,6 +175,15 @@ def series_alt(annual: pd.DataFrame, indicator: str, label: str, first: int, las
     return f"Chart of {label} ({unit}), by year: " + "; ".join(parts) + "."
 
 
+def single_point_text(annual: pd.DataFrame, indicator: str, first: int, last: int) -> str:
+    """What a comparison page prints instead of a chart when an indicator has figures in one
+    year only (:func:`drawable` is false): one paragraph per figure, with its unit, source and
+    as-of date (Markdown); the empty string when it has none in ``first``–``last``."""
+    sub = annual[(annual["indicator"] == indicator) & annual["year"].between(first, last)]
+    return "\n\n".join(f"Only one year of figures: **{number(r.value)}** {cell_text(r.unit)} "
+                         f"({r.source_label}, as of {r.as_of})." for r in sub.itertuples())
+
+
 def _thousands(x, _pos=None) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"
 
@@ -305,11 +314,12 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
     for r in claims_check.itertuples():
         c = cl.loc[r.claim_id]
         figure = word = note = ""
+        scope = vocab.scope_facts(r.scope) if isinstance(r.scope, str) and r.scope else None
         if not pd.isna(r.reproduced_value):
-            word = "proxy gives" if r.scope == "proxy" else "evidence gives"
+            word = "evidence gives" if scope["same_quantity"] else f"{r.scope} gives"
             figure, note = number(r.reproduced_value), "difference " + ("+" if r.difference >= 0 else "−") + number(abs(r.difference))
         elif not pd.isna(r.bound_value):
-            word = "upper bound" if r.scope == "broader" else "lower bound"
+            word = f"{scope['bound']} bound"
             figure, note = number(r.bound_value), "a different quantity"
         method = cell_text(r.method)
         cards.append({"claim_id": r.claim_id, "quote": c["quote"], "badge": templating.markup(verdict_badge(r.verdict)),

@@ -167,13 +167,15 @@ def _bare_domain(url: str) -> bool:
     return u.path.strip("/") == "" and not u.query
 
 
-def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: list[str]) -> pa.DataFrameSchema:
+def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: list[str],
+                    scopes: list[str]) -> pa.DataFrameSchema:
     """Schema of the evidence table ``data/raw/evidence/*.csv``.
 
     Publisher and reporter are ids of ``data/raw/vocabulary/organisations.csv``; the URL must
     lead to a page (a bare domain is refused); ``population`` and ``geography`` say what the
     figure measures and may not be empty; ``scope`` says how it relates to the claim's
-    quantity (empty means the same quantity; checked against the columns by
+    quantity, one of ``scopes`` (those ``vocabulary/scopes.csv`` allows in evidence; empty
+    means the same quantity; checked against the columns by
     :func:`mxrights.verdicts.evidence_scope`).
     """
     import pandera.pandas as pa
@@ -198,7 +200,7 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
             "claim_id": pa.Column(str, nullable=True, checks=pa.Check(
                 lambda s: s.map(lambda v: v is None or (isinstance(v, float) and pd.isna(v))
                                 or all(x in claim_ids for x in str(v).split(";"))), name="claim_id_known")),
-            "scope": pa.Column(str, nullable=True, checks=pa.Check.isin(["same", "narrower", "broader", "part"])),
+            "scope": pa.Column(str, nullable=True, checks=pa.Check.isin(scopes)),
             "population": text,
             "geography": text,
             "period_start": opt,

@@ -63,16 +63,18 @@ def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
     """Evidence rows as series points; ``combine=sum`` parts are added into one point.
 
     A flow is dated by the end of its period, a stock by its as-of date (``measure`` in
-    ``indicators.csv``). Rows that are only a component of a claimed quantity (``scope = part``)
-    or a share whose complement is meant (``combine = complement``) are not points of the
-    indicator's series, nor are rows that only bound a claim (``scope`` narrower or broader:
-    a different quantity, e.g. persons missing since 1964 beside a count since 2006). A
+    ``indicators.csv``). Rows that only bound a claim (a scope with a ``bound`` in
+    ``vocabulary/scopes.csv``: a component of a claimed quantity, a narrower or a broader one,
+    e.g. persons missing since 1964 beside a count since 2006) or a share whose complement is
+    meant (``combine = complement``) are not points of the indicator's series. A
     partial period (not a whole calendar year) is noted.
     """
     from . import vocab
 
     measure = vocab.indicators().set_index("indicator")["measure"]
-    e = evidence[evidence["as_of"].notna() & ~evidence["scope"].fillna("").isin(["part", "narrower", "broader"])].copy()
+    scopes = vocab.scopes()
+    bounds = set(scopes.loc[scopes["bound"] != "", "scope"])  # a bound is not a point of the series
+    e = evidence[evidence["as_of"].notna() & ~evidence["scope"].fillna("").isin(bounds)].copy()
     parts = e[e["combine"] == "sum"]
     single = e[~e["combine"].isin(["sum", "complement"])]
     years = [_evidence_year(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()]

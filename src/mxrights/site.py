@@ -145,16 +145,18 @@ def explorer_rows(check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFr
 
     m = vocab.memos().set_index("document")
     year = vocab.memo_years()
+    scopes = vocab.scopes().set_index("scope")
     labels = vocab.verdicts().set_index("verdict")["label"]
     quotes = claims.set_index("claim_id")["quote"]
     ev = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
     rows = []
     for r in check.itertuples():
         doc = m.loc[r.document]
+        scope = scopes.loc[r.scope] if isinstance(r.scope, str) and r.scope else None
         if not pd.isna(r.reproduced_value):
-            reproduced = report.number(r.reproduced_value) + (" (proxy)" if r.scope == "proxy" else "")
+            reproduced = report.number(r.reproduced_value) + ("" if scope["same_quantity"] else f" ({r.scope})")
         elif not pd.isna(r.bound_value):
-            reproduced = ("at most " if r.scope == "broader" else "at least ") + report.number(r.bound_value) + " (bound)"
+            reproduced = ("at most " if scope["bound"] == "upper" else "at least ") + report.number(r.bound_value) + " (bound)"
         else:
             reproduced = ""
         first = next((e for e in report.cell_text(r.evidence).split(";") if e in ev.index), "")
@@ -229,6 +231,23 @@ def render_sources(out_dir: Path) -> Path:
                   evidence_table=templating.markup(ev_tab), behind=None)
 
 
+def scope_table() -> pd.DataFrame:
+    """The method page's table of scopes (``vocabulary/scopes.csv``), in words: what each
+    means, whether it can confirm or contradict a claim, the bound it gives, and where it is
+    declared."""
+    from . import vocab
+
+    s = vocab.scopes()
+    yes_no = {True: "yes", False: "no"}
+    return pd.DataFrame({
+        "scope": s["scope"], "means": s["label"],
+        "can confirm or contradict": s["same_quantity"].map(yes_no),
+        "bound": s["bound"].map({"lower": "lower: the claim is at least the figure",
+                                 "upper": "upper: the claim is at most the figure", "": ""}),
+        "declared in": s["declared_in"].map(lambda d: ", ".join(d)),
+        "description": s["description"]})
+
+
 def method_body() -> str:
     """The method page's main HTML, generated from the vocabulary tables the rules read.
 
@@ -239,9 +258,7 @@ def method_body() -> str:
     from . import report, vocab
 
     g = vocab.grades().set_index("grade")
-    scope_words = {"same": "the same quantity", "narrower": "a narrower quantity (a lower bound)",
-                   "broader": "a broader quantity (an upper bound)", "part": "one component of the claimed total",
-                   "proxy": "a stated proxy from primary data", "arithmetic": "the document's own arithmetic"}
+    scope_words = vocab.scopes().set_index("scope")["label"]
     agree_words = {"agrees": "agrees with the claim", "disagrees": "does not agree with the claim",
                    "any": "whether or not it agrees"}
     rows = []
@@ -260,6 +277,7 @@ def method_body() -> str:
         grades_table=templating.markup(report.html_table(vocab.grades().assign(
             independent=lambda d: d["independent"].map({True: "yes", False: "no"}))[
             ["grade", "label", "independent", "description"]])),
+        scopes_table=templating.markup(report.html_table(scope_table())),
         kinds_table=templating.markup(report.html_table(kinds.assign(
             tests=kinds["tests"].map({True: "yes", False: "no"}),
             lifts=kinds["lifts"].map({True: "yes", False: "never"}))[["kind", "tests", "lifts", "description"]]

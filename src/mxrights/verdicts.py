@@ -36,7 +36,6 @@ from . import evidence as ev_mod
 from . import schemas, vocab
 from .indicators import Recomputation
 
-_GRADE_ORDER = {g: i for i, g in enumerate("abcde")}
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,8 @@ class Comparison:
         ids: evidence ids, relation id or registry names (``;``-joined).
         files: where they live (``evidence/evidence.csv``, ``claim_relations.csv``, ``registry:NAME``).
         grade: ``a``–``e`` (see the module docstring).
-        scope: ``same``, ``narrower``, ``broader``, ``part``, ``proxy`` or ``arithmetic``.
+        scope: a scope of ``data/raw/vocabulary/scopes.csv`` (``same``, ``narrower``,
+            ``broader``, ``part``, ``proxy`` or ``arithmetic``), whose columns the rules read.
         value: the figure compared (claim's unit), or None for arithmetic.
         agrees: True when compatible with the claim (see the module docstring).
         method: how the figure was formed, in words.
@@ -180,14 +180,16 @@ def evidence_scope(claim: pd.Series, row: pd.Series, where: str = "data/raw/evid
             differ from the claim's, or says ``narrower``/``broader`` while they are equal.
     """
     diff = differences(claim, row)
-    declared = row.get("scope") or "same"
+    declared = row.get("scope") or vocab.same_scope()
+    differs = vocab.scope_facts(declared)["differs"]
     if "evidence_row" in row.index:
         where = f"{where}, row {row['evidence_row']}"
-    if declared == "same" and diff:
+    if differs == "no" and diff:
+        others = [s for s in vocab.scope_names("evidence") if vocab.scope_facts(s)["differs"] != "no"]
         raise schemas.TableError(
             f"{where}, column scope (evidence_id={row['evidence_id']}, claim {claim['claim_id']}): the row measures "
-            f"a different quantity ({'; '.join(diff)}); write narrower, broader or part in scope, or fix the columns")
-    if declared in ("narrower", "broader") and not diff:
+            f"a different quantity ({'; '.join(diff)}); write {', '.join(others)} in scope, or fix the columns")
+    if differs == "yes" and not diff:
         raise schemas.TableError(
             f"{where}, column scope (evidence_id={row['evidence_id']}, claim {claim['claim_id']}): scope says "
             f"{declared} but indicator, population, geography and period equal the claim's; say how it differs")
@@ -195,9 +197,10 @@ def evidence_scope(claim: pd.Series, row: pd.Series, where: str = "data/raw/evid
 
 
 def bound_agrees(scope: str, value: float, claim: pd.Series) -> tuple[bool, str]:
-    """Whether a bound from a narrower/part (lower) or broader (upper) quantity admits the claim."""
+    """Whether a bound admits the claim: a lower bound (``bound`` = lower in ``scopes.csv``: a
+    narrower quantity or a part) or an upper one (a broader quantity)."""
     lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
-    if scope in ("narrower", "part"):
+    if vocab.scope_facts(scope)["bound"] == "lower":
         ok = hi >= value
         implied = (f"; the claim states only a lower bound, which this one implies, but the evidence does not "
                    f"measure the claim's quantity" if ok and not math.isfinite(hi) and value >= lo else "")
@@ -227,8 +230,9 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
     notes: list[str] = []
     if recomputation is not None:
         r = recomputation
-        ok = agrees(r.value, claim, r.tolerance if r.scope == "proxy" else 0.0)
-        if r.scope == "proxy":
+        exact = r.scope == vocab.same_scope()
+        ok = agrees(r.value, claim, 0.0 if exact else r.tolerance)
+        if not exact:
             why = (f"proxy gives {_fmt(r.value)} ({_diff_text(r.value, pub)}); "
                    + (f"within the proxy's stated tolerance of {r.tolerance:.0%}, so only approximately reproduced"
                       if ok else f"outside the proxy's tolerance of {r.tolerance:.0%}: a proxy miss is not a contradiction"))
@@ -242,7 +246,8 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
             scope, diff = evidence_scope(claim, row, f"data/raw/{row['evidence_file']}")
             grade, why_d = evidence_grade(row, parties, claim["document"])
             graded.append((row, scope, diff, grade, why_d))
-        same = [g for g in graded if g[1] == "same"]
+        same_scope = vocab.same_scope()
+        same = [g for g in graded if g[1] == same_scope]
         for grade in sorted({g[3] for g in same}):
             rows = pd.DataFrame([g[0] for g in same if g[3] == grade])
             val, how = ev_mod.combined_value(rows)
@@ -254,10 +259,10 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
             if notes_txt:
                 reason += f"; {notes_txt}"
             out.append(Comparison("evidence", ";".join(rows["evidence_id"]), ";".join(sorted(set(rows["evidence_file"]))),
-                                  grade, "same", val, ok, f"published figure: {how}", reason, why_d,
+                                  grade, same_scope, val, ok, f"published figure: {how}", reason, why_d,
                                   str(rows["as_of"].max() or "")))
         for row, scope, diff, grade, why_d in graded:
-            if scope == "same":
+            if scope == same_scope:
                 continue
             val = float(row["value"])
             ok, why = bound_agrees(scope, val, claim)
@@ -270,7 +275,8 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
         if not kinds.loc[kind, "tests"]:
             continue
         if kinds.loc[kind, "lifts"]:
-            out.append(Comparison("relation", rid, "claim_relations.csv", "e", "arithmetic", None, status == "pass",
+            out.append(Comparison("relation", rid, "claim_relations.csv", "e", vocab.scope_of_relations(), None,
+                                  status == "pass",
                                   f"document arithmetic ({kind})", f"{formula}: {status}"))
         else:
             notes.append(f"{kind} relation {rid} ({formula}: {status}) cannot fail for plausible values and is "
@@ -280,7 +286,8 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
 
 def _pick(comps: list[Comparison]) -> tuple[pd.Series | None, Comparison | None]:
     """The first verdict (in precedence order) one of whose rules a comparison meets."""
-    ordered = sorted(comps, key=lambda c: (_GRADE_ORDER[c.grade], c.as_of == "", ""), reverse=False)
+    rank = {g: i for i, g in enumerate(vocab.grades()["grade"])}  # grades.csv order: (a) first
+    ordered = sorted(comps, key=lambda c: (rank[c.grade], c.as_of == "", ""), reverse=False)
     for _, v in vocab.verdicts().iterrows():
         if not v["grades"]:
             continue
@@ -316,8 +323,9 @@ def judge(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: 
         out.update({"verdict": v["verdict"], "grade": c.grade, "scope": c.scope, "method": c.method,
                     "evidence": c.ids, "evidence_file": c.files, "why_not_independent": c.why_not_independent,
                     "reason": c.reason,
-                    "independent_check": c.grade in vocab.independent_grades() and c.scope == "same"})
-        if c.value is not None and c.scope in ("same", "proxy"):
+                    "independent_check": (c.grade in vocab.independent_grades()
+                                          and bool(vocab.scope_facts(c.scope)["same_quantity"]))})
+        if c.value is not None and vocab.scope_facts(c.scope)["reproduces"]:
             d = c.value - pub
             out.update({"reproduced_value": c.value, "difference": d, "relative_difference": d / pub if pub else None})
         elif c.value is not None:

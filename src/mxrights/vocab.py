@@ -6,6 +6,9 @@ Knowledge about words lives in data, not in code. This module alone reads:
   stands for as columns (which evidence grades and scopes qualify, and whether the
   evidence must agree or disagree with the claim);
 * ``vocabulary/grades.csv`` — evidence grades (a)–(e) and whether each is independent;
+* ``vocabulary/scopes.csv`` — how an evidence figure's quantity relates to the claim's
+  (the same quantity, a bound from a narrower or broader one, a proxy, the document's own
+  arithmetic) and what each allows;
 * ``vocabulary/relation_kinds.csv`` — kinds of arithmetic relation between claims, whether
   each is a test and whether a passing test may lift a claim above *unverifiable*;
 * ``vocabulary/organisations.csv`` — every body that publishes, reports, authors or
@@ -97,7 +100,7 @@ def verdicts(path: Path | None = None) -> pd.DataFrame:
                       "text_colour", "description"], key="verdict")
     known_grades = set(grades()["grade"])
     for i, r in df.iterrows():
-        for col, allowed in (("grades", known_grades), ("scopes", set(SCOPES))):
+        for col, allowed in (("grades", known_grades), ("scopes", set(scope_names()))):
             bad = [x for x in _split(r[col]) if x not in allowed]
             if bad:
                 raise TableError(f"{path}, row {i + 2}, column {col}: unknown value(s) {bad}")
@@ -112,9 +115,69 @@ def verdicts(path: Path | None = None) -> pd.DataFrame:
     return df.sort_values("precedence").reset_index(drop=True)
 
 
-#: How an evidence figure's quantity relates to the claim's (a fixed, closed set: the
-#: comparison rules in :mod:`mxrights.verdicts` compute these from columns).
-SCOPES = ["same", "narrower", "broader", "part", "proxy", "arithmetic"]
+#: Where a scope can be declared: an evidence row, a primary-data recomputation, a relation.
+SCOPE_SOURCES = ("evidence", "recomputation", "relation")
+
+
+@lru_cache(maxsize=4)
+def scopes(path: Path | None = None) -> pd.DataFrame:
+    """How a figure's quantity relates to the claim's (``vocabulary/scopes.csv``).
+
+    Columns: ``scope``, ``label`` (English, for the method page), ``same_quantity`` (bool: the
+    figure measures the claim's quantity and can confirm or contradict it; exactly one row),
+    ``reproduces`` (bool: the figure is shown as a reproduction of the claim's, not as a
+    bound), ``bound`` (``lower``, ``upper`` or empty), ``differs`` (``yes``: the evidence row's
+    columns must differ from the claim's; ``no``: must not; ``any``), ``declared_in`` (list of
+    :data:`SCOPE_SOURCES`; exactly one scope is declared in relations) and ``description``.
+    """
+    path = path or _registered("scope_vocabulary")
+    df = _read(path, ["scope", "label", "same_quantity", "reproduces", "bound", "differs", "declared_in",
+                      "description"], key="scope")
+    for col in ("same_quantity", "reproduces"):
+        df[col] = _bool(df, col, path)
+    for col, allowed in (("bound", ("lower", "upper", "")), ("differs", ("yes", "no", "any"))):
+        bad = ~df[col].isin(allowed)
+        if bad.any():
+            i = int(bad.idxmax())
+            raise TableError(f"{path}, row {i + 2}, column {col}: {df.loc[i, col]!r} is not one of "
+                             f"{', '.join(repr(a) for a in allowed)}")
+    df["declared_in"] = df["declared_in"].map(_split)
+    for i, r in df.iterrows():
+        bad = [x for x in r["declared_in"] if x not in SCOPE_SOURCES] or ([] if r["declared_in"] else ["(empty)"])
+        if bad:
+            raise TableError(f"{path}, row {i + 2}, column declared_in: {bad} (use {', '.join(SCOPE_SOURCES)})")
+        if r["bound"] and r["reproduces"]:
+            raise TableError(f"{path}, row {i + 2}, column bound: a scope shown as a reproduction cannot be a bound")
+    if int(df["same_quantity"].sum()) != 1:
+        raise TableError(f"{path}, column same_quantity: exactly one scope must be true; found {int(df['same_quantity'].sum())}")
+    if sum("relation" in d for d in df["declared_in"]) != 1:
+        raise TableError(f"{path}, column declared_in: exactly one scope must be declared in relation")
+    return df
+
+
+def scope_names(source: str | None = None) -> list[str]:
+    """Scope names in table order; with ``source``, those that may be declared there."""
+    s = scopes()
+    return s["scope"].tolist() if source is None else s.loc[s["declared_in"].map(lambda d: source in d), "scope"].tolist()
+
+
+def same_scope() -> str:
+    """The one scope of the claim's own quantity (``same_quantity``)."""
+    s = scopes()
+    return s.loc[s["same_quantity"], "scope"].iloc[0]
+
+
+def scope_of_relations() -> str:
+    """The scope a relation between a document's own figures is given."""
+    return scope_names("relation")[0]
+
+
+def scope_facts(scope: str) -> pd.Series:
+    """One row of :func:`scopes` (KeyError names the known scopes)."""
+    s = scopes().set_index("scope")
+    if scope not in s.index:
+        raise KeyError(f"unknown scope {scope!r}; known: {', '.join(s.index)}")
+    return s.loc[scope]
 
 
 def _split(cell: str) -> list[str]:
@@ -377,6 +440,6 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
 
 def clear_cache() -> None:
     """Forget every table read (tests that edit a table call this)."""
-    for f in (grades, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
+    for f in (grades, scopes, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
               page_groups, jobs):
         f.cache_clear()
