@@ -94,7 +94,10 @@ def test_partial_years_parse():
 def test_cenapi_2018_is_marked_partial(annual):
     row = annual[(annual["indicator"] == "disappeared_persons_by_year") & (annual["source_id"] == "cenapi")
                  & (annual["year"] == 2018)].iloc[0]
-    assert row["note"].startswith("partial year: January to April")
+    assert row["note"].startswith("partial year: January to April") and row["partial_year"]
+    whole = series.whole_years(annual)
+    assert not ((whole["indicator"] == "disappeared_persons_by_year") & (whole["source_id"] == "cenapi")
+                & (whole["year"] == 2018)).any()
 
 
 def test_summary_table_splits_short_series_and_uses_first_figure_of_a_year():
@@ -132,10 +135,12 @@ def test_topic_answer_on_a_hand_made_series():
     """The comparison page's two-sentence answer, computed from a series worked out by hand."""
     from mxrights import series
 
-    annual = pd.DataFrame({"indicator": ["a"] * 5 + ["b"], "year": [2010, 2011, 2012, 2013, 2014, 2012],
-                           "value": [10, 12, 14, 17, 20, 5], "unit": ["count"] * 6, "as_of": ["x"] * 6,
-                           "kind": ["official"] * 5 + ["memo-claim"], "source_id": ["s"] * 5 + ["m"],
-                           "source_label": ["Source S"] * 5 + ["memo"], "note": [""] * 6})
+    # 2015 covers January to March only (partial_year): the answer must stop at 2014
+    annual = pd.DataFrame({"indicator": ["a"] * 6 + ["b"], "year": [2010, 2011, 2012, 2013, 2014, 2015, 2012],
+                           "value": [10, 12, 14, 17, 20, 3, 5], "unit": ["count"] * 7, "as_of": ["x"] * 7,
+                           "kind": ["official"] * 6 + ["memo-claim"], "source_id": ["s"] * 6 + ["m"],
+                           "source_label": ["Source S"] * 6 + ["memo"], "note": [""] * 5 + ["partial year: Q1", ""],
+                           "partial_year": [False] * 5 + [True, False]})
     trends = pd.DataFrame({"indicator": ["a"], "source_id": ["s"], "rate_ratio": [1.19], "rr_lower": [1.02],
                            "rr_upper": [1.39], "first_year": [2010], "last_year": [2014]})
     text = series.topic_answer(annual, trends, ["a", "b"], pd.Series({"a": "Cases"}), 2000, 2026)

@@ -7,7 +7,6 @@ tables. Every chart carries a caption naming its sources.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -215,24 +214,25 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
         kind = g["kind"].iloc[0]
         colour = palette(i % 10)
         main = g.drop_duplicates("year", keep="first")
-        whole = main[~main["note"].str.startswith("partial year")]
+        whole = main[~main["partial_year"].astype(bool)]
         ax.plot(whole["year"], whole["value"], color=colour, marker=KIND_STYLE[kind]["marker"], markersize=4,
                 linewidth=1.4, label=f"{src} ({KIND_STYLE[kind]['label']})")
-        part = g[g["note"].str.startswith("partial year")]
+        part = g[g["partial_year"].astype(bool)]
         if len(part):
             ax.scatter(part["year"], part["value"], marker=KIND_STYLE[kind]["marker"], s=30, facecolors="white",
                        edgecolors=colour, zorder=4, label=f"{src}: partial year")
         extra = g.drop(main.index, errors="ignore")
-        extra = extra[~extra["note"].str.startswith("partial year")]
+        extra = extra[~extra["partial_year"].astype(bool)]
         if len(extra):
             ax.scatter(extra["year"], extra["value"], marker="D", s=18, color=colour, zorder=4,
                        label=f"{src}: a second figure for the same year")
     pts = sub[sub["kind"] == "memo-claim"]
     if len(pts):
+        m = vocab.memos()
+        memo_year = dict(zip(m["memo"], vocab.memo_years(m).values))   # a memo point's source_id is its memo
         ax.scatter(pts["year"], pts["value"], marker="X", s=60, color="#b2182b", zorder=5, label="memo claim")
         for r in pts.itertuples():
-            year = re.search(r"\((\d{4})[^()]*\)$", str(r.source_label))
-            ax.annotate(f"memo {year.group(1) if year else r.year}",
+            ax.annotate(f"memo {memo_year.get(r.source_id, r.year)}",
                         (r.year, r.value), textcoords="offset points", xytext=(5, 5), fontsize=6, color="#b2182b")
     ax.set_title(label, fontsize=9)
     ax.set_xlabel("year")

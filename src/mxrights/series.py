@@ -26,8 +26,16 @@ def topic_indicators() -> dict[str, list[str]]:
     return vocab.series_indicators()
 
 
+#: Columns of ``indicators_annual.csv``. ``partial_year`` (bool) marks a point whose period is
+#: not one whole calendar year (its ``note`` says which months): charts draw it hollow, and
+#: trends and a topic's answer leave it out.
 COLUMNS = ["indicator", "geography", "year", "as_of", "value", "unit", "kind", "source_id", "source_label", "note",
-           "trace"]
+           "partial_year", "trace"]
+
+
+def whole_years(annual: pd.DataFrame) -> pd.DataFrame:
+    """The points of an annual table that cover a whole calendar year (``partial_year`` false)."""
+    return annual[~annual["partial_year"].astype(bool)]
 
 
 def _year_of(asof: str) -> int:
@@ -44,7 +52,7 @@ def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"indicator": c["indicator"], "geography": "Mexico",
                          "year": c["as_of"].map(_year_of), "as_of": c["as_of"], "value": c["value"].astype(float),
                          "unit": c["unit"], "kind": "memo-claim", "source_id": c["memo"], "source_label": label,
-                         "note": "", "trace": "claims.csv:" + c["claim_id"]})
+                         "note": "", "partial_year": False, "trace": "claims.csv:" + c["claim_id"]})
 
 
 def _evidence_year(row: pd.Series, measure: str) -> int:
@@ -78,11 +86,12 @@ def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
     parts = e[e["combine"] == "sum"]
     single = e[~e["combine"].isin(["sum", "complement"])]
     years = [_evidence_year(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()]
+    notes = [_partial_period(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()]
     rows = [pd.DataFrame({"indicator": single["indicator"], "geography": "Mexico", "year": years,
                           "as_of": single["as_of"], "value": single["value"].astype(float), "unit": single["unit"],
                           "kind": "official", "source_id": single["source_id"],
                           "source_label": [_evidence_label(r) for _, r in single.iterrows()],
-                          "note": [_partial_period(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()],
+                          "note": notes, "partial_year": [bool(n) for n in notes],
                           "trace": "evidence.csv:" + single["evidence_id"]})]
     for (ind, asof), g in parts.groupby(["indicator", "as_of"]):
         first = g.iloc[0]
@@ -91,6 +100,7 @@ def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
                                    "value": float(g["value"].astype(float).sum()), "unit": first["unit"],
                                    "kind": "official", "source_id": first["source_id"],
                                    "source_label": _evidence_label(first), "note": "sum of parts printed separately",
+                                   "partial_year": False,
                                    "trace": "evidence.csv:" + "+".join(g["evidence_id"])}]))
     return pd.concat(rows, ignore_index=True)
 
@@ -232,6 +242,7 @@ def from_primary(data: dict, table: pd.DataFrame | None = None) -> pd.DataFrame:
         partial = _partial(r["partial_years"])
         got["note"] = [("; ".join(filter(None, [f"partial year: {partial[y]}" if y in partial else "", n])))
                        for y, n in zip(got["year"], got["note"])]
+        got["partial_year"] = got["year"].isin(list(partial))
         got["indicator"], got["unit"], got["source_id"] = r["indicator"], units[r["indicator"]], r["source_id"]
         got["source_label"] = r["source_label"]
         got["trace"] = f"registry:{r['primary']}"
@@ -343,7 +354,7 @@ def topic_answer(annual: pd.DataFrame, trends: pd.DataFrame, indicators: list[st
     years and how many memo figures sit on the charts.
     """
     sub = annual[annual["indicator"].isin(indicators) & annual["year"].between(first, last)]
-    sub = sub[~sub["note"].fillna("").str.startswith("partial year")]
+    sub = whole_years(sub)
     data = sub[sub["kind"] != "memo-claim"]
     if data.empty:
         return "No annual series of this topic has figures in the years shown."

@@ -70,7 +70,8 @@ def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006) ->
     for (ind, src), g in keys:
         if g["unit"].iloc[0] != "count" or measure.get(ind) != "flow":
             continue
-        g = g[~g["note"].fillna("").str.startswith("partial year") & (g["year"] >= since)]
+        g = series.whole_years(g)
+        g = g[g["year"] >= since]
         g = g.sort_values(["year", "as_of"]).drop_duplicates("year", keep="first")
         if len(g) < min_points:
             continue
