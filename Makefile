@@ -27,6 +27,7 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/mxrights data verify
+	$(VENV)/bin/mxrights stale
 	$(PY) -m pytest tests
 	@$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider notebooks/ \
 	  || { echo "nbval: a notebook's stored outputs differ from a fresh run. If you changed the data, the library or a notebook, refresh them with: $(VENV)/bin/mxrights notebooks (then commit the notebooks)" >&2; exit 1; }

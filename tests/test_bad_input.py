@@ -5,7 +5,7 @@ import gzip
 import pandas as pd
 import pytest
 
-from mxrights import cleaning, evidence, runner, schemas
+from mxrights import cleaning, evidence, params, runner, schemas
 from tests.conftest import write
 
 HEADER = "Año,Grado de impunidad,CVE_ENT,Entidad,Valor en el indice\n"
@@ -109,12 +109,42 @@ def test_duplicate_evidence_ids_and_bad_url(tmp_path):
 
 
 def test_papermill_parameter_of_the_wrong_type():
-    with pytest.raises(TypeError, match=r"parameter 'first_year' must be int, got str \('2000'\)"):
+    with pytest.raises(params.ParameterError, match=r"parameter first_year must be int, got '2000'"):
         runner.plan("comparison_torture", {"first_year": "2000"})
-    with pytest.raises(TypeError, match=r"parameter 'first_year' must be int, got 'two thousand'"):
-        runner.coerce_parameter("first_year", "two thousand")
-    with pytest.raises(ValueError, match="unknown notebook parameter 'year'"):
+    with pytest.raises(params.ParameterError, match=r"parameter first_year must be int, got 'two thousand'"):
+        params.coerce("first_year", "two thousand")
+    with pytest.raises(params.ParameterError, match="unknown parameter 'year'"):
         runner.plan(None, {"year": 2000})
+
+
+@pytest.mark.parametrize("nb, kw, message", [
+    ("memo_reproduction", {"page": "memo_nope"},
+     "memo_reproduction: parameter page='memo_nope' is not valid; valid: memo_giz-torture-prevention-2017, "),
+    ("annual_comparison", {"topic": "tortura"},
+     "annual_comparison: parameter topic='tortura' is not valid; valid: disappearance, graves, torture, "),
+    ("annual_comparison", {"first_year": 2030, "last_year": 2031},
+     "annual_comparison: parameter first_year=2030 starts the window after the last year of data"),
+    ("annual_comparison", {"first_year": 2010, "last_year": 2001},
+     "annual_comparison: parameter last_year=2001 is before first_year=2010"),
+    ("annual_comparison", {"geography": "Jalisco"},
+     "annual_comparison: parameter geography='Jalisco' is not valid; valid: "),
+    ("memo_over_memo", {"min_years": 99}, "memo_over_memo: parameter min_years=99 is outside 1–"),
+    ("summary", {"processed_dir": "/no/such"},
+     "summary: parameter processed_dir='/no/such' is not a folder of processed tables"),
+])
+def test_a_bad_notebook_parameter_is_one_line_naming_it_and_the_valid_values(nb, kw, message):
+    with pytest.raises(params.ParameterError) as exc:
+        params.check(nb, **kw)
+    assert str(exc.value).startswith(message) and "\n" not in str(exc.value)
+    # in a notebook, IPython shows the one line instead of a traceback
+    assert exc.value._render_traceback_() == [f"ParameterError: {exc.value}"]
+
+
+def test_mxrights_run_refuses_a_bad_parameter_before_any_kernel_starts(capsys):
+    code, err = _cli(["run", "--only", "comparison_torture", "-p", "last_year", "2003", "-p", "first_year", "2005"],
+                     capsys)
+    assert code == 2
+    assert err.strip().splitlines() == ["error: annual_comparison: parameter last_year=2003 is before first_year=2005"]
 
 
 # --- the command line: one block naming file, row, column and value; no traceback ---------------
@@ -159,21 +189,111 @@ def test_cli_names_a_renamed_column(tmp_project, capsys):
     assert reg
 
 
-def test_cli_names_file_and_line_of_an_unquoted_comma(tmp_project, capsys):
+def _rewrite_row(path, n, edit):
+    """Rewrite CSV record ``n`` (header = 1) with ``edit(cells) -> line text`` (raw, unquoted as given)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    for i, r in enumerate(rows, start=1):
+        if i == n:
+            out.write(edit(rows[0], r) + "\n")
+        else:
+            w.writerow(r)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _unquoted(header, cells, column, text):
+    import csv
+    import io
+
+    parts = []
+    for h, c in zip(header, cells):
+        if h == column:
+            parts.append(text)  # written without the quotes it needs
+        else:
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="").writerow([c])
+            parts.append(buf.getvalue())
+    return ",".join(parts)
+
+
+def test_cli_names_file_row_and_column_of_an_unquoted_comma(tmp_project, capsys):
     p = tmp_project / "data" / "raw" / "claims.csv"
-    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[4] = lines[4].replace("Since 2009, our", "Since 2009 our, extra", 1) if "Since 2009" in lines[4] else \
-        lines[4].rstrip("\n") + ",stray\n"
-    p.write_text("".join(lines), encoding="utf-8")
+    _rewrite_row(p, 5, lambda h, r: _unquoted(h, r, "population", "as defined, by the indicator"))
     code, err = _cli(["data", "rehash"], capsys)
-    assert code == 1 and f"{p}, line 5:" in err and "quote cells that contain commas" in err
+    assert code == 1
+    assert (f"{p}, row 5, column population: an unquoted comma splits the cell into 'as defined' and "
+            "' by the indicator' (18 cells where the header has 17); put the cell in double quotes") in err
 
 
-def test_cli_names_a_latin1_vocabulary(tmp_project, capsys):
+def test_cli_names_row_and_column_of_a_latin1_cell(tmp_project, capsys):
     p = tmp_project / "data" / "raw" / "indicators.csv"
     p.write_bytes(p.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
     code, err = _cli(["data", "rehash"], capsys)
-    assert code == 1 and f"{p}: not valid UTF-8 at byte" in err
+    first = next(i for i, line in enumerate(p.read_bytes().split(b"\n"), start=1) if any(b > 127 for b in line))
+    assert code == 1 and f"{p}, row {first}, column label_es: not valid UTF-8 at byte" in err
+
+
+def test_cli_names_an_empty_and_a_header_only_ledger(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    header = p.read_text(encoding="utf-8").splitlines()[0]
+    p.write_text(header + "\n", encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and f"error: {p}: no claims below the header row" in err      # was "error: ok"
+    p.write_bytes(b"")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and f"error: {p}: the file is empty; it needs at least its header row" in err
+
+
+def test_cli_shows_both_numbers_when_a_corrected_value_no_longer_matches_its_print(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(",\"37,435\",37435,", ",\"37,435\",37436,", 1), encoding="utf-8")
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert "column value (claim_id=cs2018-disappeared-total): 37436 does not match the printed figure '37,435', " \
+           "which reads 37435" in err
+
+
+def test_cli_refuses_a_claim_whose_topic_is_not_its_indicators(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k != "topic" else "impunity" for k, c in zip(h, r)], "", ""))
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert (f"{p}, row 2, column topic (claim_id=giz2017-project-areas): 'impunity', but indicator "
+            "giz_project_areas belongs to topic 'torture'") in err
+
+
+def test_an_empty_as_of_takes_the_period_end_and_a_future_evidence_date_is_refused(tmp_project, capsys):
+    from mxrights import claims as claims_mod
+
+    p = tmp_project / "data" / "raw" / "claims.csv"
+    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k != "as_of" else "" for k, c in zip(h, r)], "", ""))
+    cl = claims_mod.load_claims(p)
+    # the documented rule: the earlier of period_end (2019, the project's planned end) and publication (2017)
+    assert (cl.loc[0, "period_end"], cl.loc[0, "as_of"]) == ("2019", "2017")
+    _rewrite_row(p, 3, lambda h, r: _unquoted(h, [c if k not in ("as_of", "period_start", "period_end")
+                                                  else {"as_of": "", "period_start": "2016", "period_end": "2016-06"}[k]
+                                                  for k, c in zip(h, r)], "", ""))
+    assert claims_mod.load_claims(p).loc[1, "as_of"] == "2016-06"
+    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k not in ("as_of", "period_end") else "" for k, c in zip(h, r)],
+                                              "", ""))
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1 and f"{p}, row 2, column as_of (claim_id=giz2017-project-areas): empty, and period_end is empty" in err
+    e = tmp_project / "data" / "raw" / "evidence" / "evidence.csv"
+    p.write_text((paths_root() / "data" / "raw" / "claims.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    _rewrite_row(e, 2, lambda h, r: _unquoted(h, [c if k != "as_of" else "2031" for k, c in zip(h, r)], "", ""))
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert f"{e}, row 2, column as_of (evidence_id=ev-cndh-2017-graves): '2031' is after the date the figure was read" in err
+
+
+def paths_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1]  # the checkout (MXRIGHTS_ROOT points at the copy)
 
 
 def test_cli_shows_a_percent_over_100_with_its_value(tmp_project, capsys):
@@ -231,7 +351,7 @@ def test_cli_refuses_an_unknown_document_and_accepts_a_memo_id(capsys):
 
 
 def test_run_refuses_a_parameter_that_would_put_one_document_on_another_page(capsys):
-    code, err = _cli(["run", "--only", "memo_amnesty", "-p", "page", "memo_wola-memo-2017"], capsys)
+    code, err = _cli(["run", "--only", "memo_amnesty-letter-2014", "-p", "page", "memo_wola-memo-2017"], capsys)
     assert code == 2 and "parameter 'page' decides which page a job writes" in err
     assert "memo_amnesty-letter-2014" in err
 

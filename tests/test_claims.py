@@ -96,7 +96,7 @@ def test_percent_over_100_and_future_as_of_are_refused(tmp_path, ledger):
 def test_quote_no_longer_in_document_is_refused(ledger):
     d = ledger.copy()
     d.loc[5, "quote"] = "arbitrarily arrested 39 persons"
-    with pytest.raises(ValueError, match=r"row 7, column quote \(claim_id=cs2018-impunity-countries\): quote not found"):
+    with pytest.raises(ValueError, match=r"row 7, column quote \(claim_id=cs2018-impunity-countries\): not found in 001_f6785c70f59d5a73.txt: 'arbitrarily arrested 39 persons'"):
         claims.assert_quotes(d)
 
 

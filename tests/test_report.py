@@ -37,7 +37,7 @@ def test_non_independent_evidence_says_why():
 
 
 def test_consistent_claim_shows_the_relation_it_rests_on():
-    html = _fragment("003_8ecdb167ec163fb0.txt", "defenders_journalists")
+    html = _fragment("003_8ecdb167ec163fb0.txt", "protection_mechanism")  # the indicator's topic
     assert ("relation <code>ai2014-protection-requests-split</code> (sum): ai2014-protection-requests (152) = "
             "ai2014-protection-rejected (22) + ai2014-protection-accepted (130) — <b>pass</b>") in html
 

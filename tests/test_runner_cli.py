@@ -1,6 +1,7 @@
 """The notebook runner (incremental, failures reported) and the command line."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ def test_plan_has_one_job_per_memo_and_topic():
     assert "memo_series_2016" in names and "memo_series_2014" not in names
     assert "memo_civil-society-memo-2018" in names and "comparison_torture" in names and "summary" in names
     assert {"comparison_graves", "comparison_protection_mechanism"} <= set(names)
-    memo = next(j for j in runner.plan("memo_amnesty"))
+    memo = next(j for j in runner.plan("memo_amnesty-letter-2014"))
     assert memo.parameters["page"] == "memo_amnesty-letter-2014"
 
 
@@ -41,7 +42,6 @@ def test_incremental_run_skips_and_failures_are_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
     ok = runner.Job("tiny_ok", FIXTURES / "tiny.ipynb", tmp_path / "out" / "ok.ipynb", {})
     bad = runner.Job("tiny_bad", FIXTURES / "tiny.ipynb", tmp_path / "out" / "bad.ipynb", {})
-    monkeypatch.setattr(runner, "check_parameters", lambda p: None)
     bad.parameters = {"x": 2}
     first = {r.name: r for r in runner.run([ok, bad], n_jobs=2, echo=lambda s: None)}
     assert first["tiny_ok"].status == "ok"
@@ -79,8 +79,20 @@ def test_cli_claims_check_prints_verdict_shares(capsys):
 
 def test_cli_rejects_parameter_of_wrong_type(capsys):
     assert cli.main(["run", "--only", "comparison_torture", "-p", "first_year", "twenty"]) == 2
-    assert "parameter 'first_year' must be int, got 'twenty'" in capsys.readouterr().err
+    assert "parameter first_year must be int, got 'twenty'" in capsys.readouterr().err
     assert cli.main(["run", "--only", "nothing-matches"]) == 2
+
+
+def test_only_names_jobs_exactly_and_list_prints_them(capsys):
+    """``--only x`` used to run every job whose name contains an x; now it names jobs exactly."""
+    assert cli.main(["run", "--only", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "no notebook job is named 'x'; jobs: memo_giz-torture-prevention-2017" in err
+    assert [j.name for j in runner.plan("summary,memo-over-memo")] == ["summary", "memo-over-memo"]
+    assert cli.main(["run", "--list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(runner.plan()) and out[0].split() == ["memo_giz-torture-prevention-2017",
+                                                                 "memo_reproduction.ipynb"]
 
 
 def test_normalise_numbers_code_cells_as_a_fresh_kernel_would(tmp_path):
@@ -104,11 +116,68 @@ def test_normalise_numbers_code_cells_as_a_fresh_kernel_would(tmp_path):
     assert "execution" not in out["cells"][1]["metadata"]
 
 
+def _stream_notebook(outputs: list[dict]) -> dict:
+    return {"metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+            "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "execution_count": 1,
+                       "source": "print('a'); print('b')", "outputs": outputs}]}
+
+
+def test_normalise_stores_a_cells_prints_the_same_however_the_kernel_split_them(tmp_path):
+    """Two prints arrive as one stdout output on a quiet machine and as two under load: both
+    are stored as the one output below (byte-identical files), stderr kept apart."""
+    quiet = [{"output_type": "stream", "name": "stdout", "text": "a\nb\n"},
+             {"output_type": "stream", "name": "stderr", "text": "w\n"}]
+    loaded = [{"output_type": "stream", "name": "stdout", "text": "a\n"},
+              {"output_type": "stream", "name": "stdout", "text": ["b\n"]},
+              {"output_type": "stream", "name": "stderr", "text": "w\n"}]
+    files = []
+    for name, outs in (("quiet", quiet), ("loaded", loaded)):
+        p = tmp_path / f"{name}.ipynb"
+        p.write_text(json.dumps(_stream_notebook(outs)))
+        runner.normalise_notebook(p)
+        files.append(p.read_bytes())
+    assert files[0] == files[1]
+    stored = json.loads(files[0])["cells"][0]["outputs"]
+    assert [(o["name"], "".join(o["text"])) for o in stored] == [("stdout", "a\nb\n"), ("stderr", "w\n")]
+
+
+def test_worker_kernels_talk_over_ipc_not_tcp_ports(monkeypatch, tmp_path):
+    """Kernels of parallel workers connect through files, not TCP ports that two workers could
+    both pick (``ZMQError: Address already in use``); IPC also silences ipykernel's
+    "running over TCP without encryption" warning."""
+    started = {}
+
+    class FakeKM:
+        def __init__(self, kernel_name, transport="tcp", ip="127.0.0.1"):
+            started["transport"], started["ip"] = transport, ip
+
+        def start_kernel(self, cwd):
+            pass
+
+        def is_alive(self):
+            return True
+
+    import jupyter_client.manager
+
+    monkeypatch.setattr(jupyter_client.manager, "KernelManager", FakeKM)
+    monkeypatch.setattr(runner, "_KM", None)
+    monkeypatch.setattr(runner, "_RESETTING", None)
+    runner._worker_kernel("python3", tmp_path)
+    monkeypatch.setattr(runner, "_KM", None)
+    first = started.pop("ip")
+    assert started == {"transport": "ipc"}
+    runner._worker_kernel("python3", tmp_path)
+    monkeypatch.setattr(runner, "_KM", None)
+    # each kernel's sockets in a folder of its own (jupyter_client's default, kernel-ipc in the
+    # shared working directory, let two workers' kernels open each other's sockets)
+    assert Path(first).parent != Path(started["ip"]).parent and Path(first).parent.is_dir()
+    assert not str(first).startswith(str(tmp_path))
+
+
 @pytest.mark.pipeline
 def test_reused_kernel_gives_identical_notebooks(tmp_path, monkeypatch):
     """Three runs of one notebook in one worker (one kernel, reused) give byte-identical files."""
     monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
-    monkeypatch.setattr(runner, "check_parameters", lambda p: None)
     jobs = [runner.Job(f"tiny_{i}", FIXTURES / "tiny.ipynb", tmp_path / "out" / f"{i}.ipynb", {"x": 1})
             for i in range(3)]
     assert {r.status for r in runner.run(jobs, n_jobs=1, echo=lambda s: None)} == {"ok"}
@@ -122,7 +191,6 @@ def test_reused_kernel_gives_identical_notebooks(tmp_path, monkeypatch):
 def test_reused_kernel_does_not_leak_state_between_notebooks(tmp_path, monkeypatch):
     """tiny.ipynb defines x; isolated.ipynb, run next in the same worker's kernel, must not see it."""
     monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
-    monkeypatch.setattr(runner, "check_parameters", lambda p: None)
     first = runner.Job("tiny", FIXTURES / "tiny.ipynb", tmp_path / "out" / "tiny.ipynb", {"x": 5})
     second = runner.Job("isolated", FIXTURES / "isolated.ipynb", tmp_path / "out" / "isolated.ipynb", {})
     results = {r.name: r for r in runner.run([first, second], n_jobs=1, echo=lambda s: None)}

@@ -63,9 +63,54 @@ def load_claims(path: Path | None = None, seeds: Path | None = None,
             i = int(bad.idxmax())
             raise schemas.TableError(f"{path}, row {i + 2}, column value: {df.loc[i, 'value']!r} is not a number "
                                      "(write plain decimals: 37435, 46.6)")
+    if df.empty:
+        raise schemas.TableError(f"{path}: no claims below the header row")
     ind = indicators if indicators is not None else load_indicators()
     schema = schemas.claims_schema(known_documents(seeds), ind["indicator"].tolist())
     out = schemas.validate(df, schema, path)
+    return check_claim_dates_and_topics(out, ind, path)
+
+
+def check_claim_dates_and_topics(claims: pd.DataFrame, indicators: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """Rules that span columns or tables, each refusal naming file, row, column and value.
+
+    * An empty ``as_of`` takes the claim's ``period_end`` (a count over a period is stated as
+      of the period's end) or, when the period ends after the document was published (a
+      project's planned years), the publication date: the earlier of the two (documented in
+      CONTRIBUTING). A claim with neither ``as_of`` nor ``period_end`` is refused.
+    * ``as_of`` may not begin after the document's publication date (``published`` in
+      ``memos.csv``): a memo cannot state a figure known at a later date (a period, such as
+      a project's, may end later).
+    * ``topic`` must be the topic of the claim's indicator (``indicators.csv``).
+
+    Returns the claims with ``as_of`` filled.
+    """
+    from . import vocab
+
+    out = claims.copy()
+    empty = out["as_of"].isna() | (out["as_of"].astype(str).str.strip() == "")
+    filled = empty & out["period_end"].notna()
+    none = empty & ~filled
+    if none.any():
+        i = int(none.idxmax())
+        raise schemas.TableError(f"{path}, row {i + 2}, column as_of (claim_id={out.loc[i, 'claim_id']}): empty, and "
+                                 "period_end is empty too; write the date the figure refers to")
+    published = vocab.memos().set_index("document")["published"]
+    for i in out.index[filled]:
+        end, pub = out.loc[i, "period_end"], published.get(out.loc[i, "document"], "")
+        late = pub and schemas.period_bound(end) > schemas.period_bound(pub, end=True)
+        out.loc[i, "as_of"] = pub if late else end
+    topic_of = indicators.set_index("indicator")["topic"]
+    for i, r in out.iterrows():
+        where = f"{path}, row {i + 2}"
+        pub = published.get(r["document"], "")
+        if pub and schemas.period_bound(r["as_of"]) > schemas.period_bound(pub, end=True):
+            raise schemas.TableError(f"{where}, column as_of (claim_id={r['claim_id']}): {r['as_of']!r} is after the "
+                                     f"document's publication date ({pub}, data/raw/memos.csv)")
+        want = topic_of.get(r["indicator"])
+        if want is not None and r["topic"] != want:
+            raise schemas.TableError(f"{where}, column topic (claim_id={r['claim_id']}): {r['topic']!r}, but indicator "
+                                     f"{r['indicator']} belongs to topic {want!r} (data/raw/indicators.csv)")
     return out
 
 
@@ -99,11 +144,26 @@ def assert_quotes(claims: pd.DataFrame, seeds: Path | None = None, path: str = "
     if len(bad):
         msgs = []
         for r in bad.itertuples():
-            row = int(claims.index[claims["claim_id"] == r.claim_id][0]) + 2
-            why = ("quote not found in " + r.document) if not r.quote_found else (
-                "printed number not in quote" if not r.printed_in_quote else "printed number does not parse to value")
-            msgs.append(f"{path}, row {row}, column quote (claim_id={r.claim_id}): {why}")
+            i = int(claims.index[claims["claim_id"] == r.claim_id][0])
+            c = claims.loc[i]
+            if not r.quote_found:
+                col, why = "quote", f"not found in {r.document}: {_clip(c['quote'])!r}"
+            elif not r.printed_in_quote:
+                col, why = "printed", f"{c['printed']!r} does not occur in the quote {_clip(c['quote'])!r}"
+            else:
+                try:
+                    reads = f"reads {text.parse_printed_number(c['printed']) * text.scale_in_quote(c['quote'], c['printed']):g}"
+                except ValueError:
+                    reads = "does not read as a number"
+                col, why = "value", (f"{float(c['value']):g} does not match the printed figure {c['printed']!r}, which "
+                                     f"{reads}")
+            msgs.append(f"{path}, row {i + 2}, column {col} (claim_id={r.claim_id}): {why}")
         raise ValueError("\n".join(msgs))
+
+
+def _clip(s: str, n: int = 80) -> str:
+    s = str(s)
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def load_relations(path: Path | None = None, claims: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ Subcommands:
     run [--only NAME] [-p NAME VALUE]... [--jobs N] [--force]
                            execute notebooks with Papermill (incremental, parallel)
     render                 render executed notebooks and the index to reports/html
+    stale                  list every stale processed table, README table and committed notebook
     notebooks              re-execute the committed notebooks in place, keeping outputs
     reproduce              verify + tables + run + render (what `make reproduce` calls)
 """
@@ -178,14 +179,20 @@ def cmd_tables(args) -> int:
 
 
 def _params(pairs) -> dict:
-    from . import runner
+    from . import params
 
-    return {name: runner.coerce_parameter(name, value) for name, value in (pairs or [])}
+    return {name: params.coerce(name, value) for name, value in (pairs or [])}
 
 
 def _build(args, verify: bool) -> int:
     from . import pipeline, runner, schemas
 
+    if args.list:
+        from . import runner
+
+        for j in runner.plan():
+            print(f"{j.name:<40} {j.notebook.name}")
+        return 0
     try:  # a page or parameter the project does not know: a usage error, before anything runs
         extra = _params(args.p)
         plan = runner.plan(args.only, extra)
@@ -214,6 +221,20 @@ def cmd_notebooks(args) -> int:
     pipeline.build_tables(force=False)
     results = runner.refresh_committed(args.jobs)
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_stale(args) -> int:
+    from . import pipeline
+
+    found = pipeline.stale()
+    for line in found:
+        print(f"stale: {line}", file=sys.stderr)
+    if found:
+        print(f"{len(found)} derived file(s) to refresh; in this order: mxrights data rehash, mxrights tables, "
+              "mxrights notebooks", file=sys.stderr)
+        return 1
+    print("processed tables, README verdict table and committed notebooks are current")
+    return 0
 
 
 def cmd_render(args) -> int:
@@ -254,12 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("tables", help="write data/processed").set_defaults(func=cmd_tables)
     for name, func in (("run", cmd_run), ("reproduce", cmd_reproduce)):
         r = sub.add_parser(name, help="execute notebooks" if name == "run" else "verify, tables, run, render")
-        r.add_argument("--only", help="run only jobs whose name contains this")
+        r.add_argument("--only", help="run only these jobs (exact names, comma-separated; see --list)")
+        r.add_argument("--list", action="store_true", help="print every job's name and notebook, run nothing")
         r.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="notebook parameter")
         r.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
         r.add_argument("--force", action="store_true", help="rerun even if up to date")
         r.set_defaults(func=func)
     sub.add_parser("render", help="render reports/html").set_defaults(func=cmd_render)
+    sub.add_parser("stale", help="list every committed derived file (tables, README table, notebooks) that is "
+                                 "stale; exit 1 if any").set_defaults(func=cmd_stale)
     sub.add_parser("enpol", help="recompute the memos' ENPOL survey figures with design-based 95%% intervals "
                                  "(needs INEGI's microdata in <mirror>/enpol/)").set_defaults(func=cmd_enpol)
     nbc = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (default parameters)")
@@ -275,7 +299,7 @@ EXAMPLES = """examples:
   mxrights claims --coverage              account for every number in the documents
   mxrights data verify                    check every registered file's sha256
   mxrights data rehash                    validate the edited tables in data/raw, then record their hashes
-  mxrights run --only memo_amnesty --force
+  mxrights run --only memo_amnesty-letter-2014 --force
   mxrights enpol                          recompute the ENPOL survey figures (or say where to get the microdata)
   mxrights data record enpol_2016_microdata   record the hash of a file placed in the mirror by hand
 add --debug before the command to see a Python traceback on error."""

@@ -55,6 +55,7 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
         orgs = vocab.organisations()
         df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
                                                           orgs["org_id"].tolist(), vocab.scope_names("evidence")), f)
+        check_dates(df, f)
         names = orgs.set_index("org_id")
         df["publisher"] = df["publisher_id"].map(names["name_en"])
         df["publisher_es"] = df["publisher_id"].map(names["name_es"])
@@ -69,6 +70,26 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
     if dup.any():
         raise schemas.TableError(f"{folder}: duplicate evidence_id {out.loc[dup, 'evidence_id'].iloc[0]!r} across files")
     return out
+
+
+def check_dates(df: pd.DataFrame, path: Path, today: pd.Timestamp | None = None) -> None:
+    """Refuse a date the row could not have seen: ``retrieved`` after today (the build date),
+    or ``as_of``/``period_start``/``period_end`` beginning after ``retrieved``.
+
+    Raises:
+        mxrights.schemas.TableError: naming file, row, column, value and the date it passes.
+    """
+    today = today if today is not None else pd.Timestamp.today().normalize()
+    for i, r in df.iterrows():
+        where = f"{path}, row {i + 2}"
+        got = pd.Timestamp(r["retrieved"])
+        if got > today:
+            raise schemas.TableError(f"{where}, column retrieved (evidence_id={r['evidence_id']}): {r['retrieved']} is "
+                                     f"after today ({today.date()})")
+        for col in ("as_of", "period_start", "period_end"):
+            if r[col] and schemas.period_bound(r[col]) > got:
+                raise schemas.TableError(f"{where}, column {col} (evidence_id={r['evidence_id']}): {r[col]!r} is after "
+                                         f"the date the figure was read (retrieved {r['retrieved']})")
 
 
 def for_claim(evidence: pd.DataFrame, claim_id: str) -> pd.DataFrame:

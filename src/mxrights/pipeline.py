@@ -65,6 +65,11 @@ def run_notebooks(only: str | None = None, extra: dict | None = None, jobs: int 
     plan = plan if plan is not None else runner.plan(only, extra)
     results = runner.run(plan, jobs, force, echo=echo, prepare=lambda: build_tables(force, echo))
     build = Build(results)
+    if only is None:  # a full build: the site holds exactly the site map's pages
+        from . import pages, site
+
+        for p in site.prune(set(pages.site_pages()["page"])):
+            echo(f"  removed {p} (no longer in the site map)")
     if any(r.status == "ok" for r in results) or not (paths.reports_dir() / "html" / "index.html").exists():
         from . import site
 
@@ -90,3 +95,62 @@ def reproduce(only: str | None = None, extra: dict | None = None, jobs: int | No
         raise registry.RegistryError("\n".join(bad["detail"]))
     echo(f"  {len(table)} registered files verified")
     return run_notebooks(only, extra, jobs, force, echo, plan)
+
+
+def stored_outputs_path():
+    """``notebooks/stored-outputs.json``: the inputs key of each committed notebook's stored outputs."""
+    return runner.notebooks_dir() / "stored-outputs.json"
+
+
+def notebook_inputs_key(notebook) -> str:
+    """sha256 over what a committed notebook's stored outputs derive from: its cells' sources
+    (not their outputs), the library source, the raw inputs and the processed tables."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    cells = "\x00".join(f"{c.cell_type}:{c.source}" for c in nb.cells)
+    return hashlib.sha256((cells + runner.source_digest() + runner.inputs_digest()).encode()).hexdigest()
+
+
+def record_stored_outputs(notebooks=None) -> None:
+    """Record the inputs key of the committed notebooks (after ``mxrights notebooks`` ran them)."""
+    import json
+
+    notebooks = notebooks or sorted(runner.notebooks_dir().glob("*.ipynb"))
+    keys = {p.name: notebook_inputs_key(p) for p in notebooks}
+    stored_outputs_path().write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def stale() -> list[str]:
+    """Everything derived and committed that no longer matches its inputs, all at once.
+
+    Checks, in the order the build makes them: each processed table (recomputed in memory and
+    compared byte for byte with ``data/processed``), the README's verdict table, and each
+    committed notebook's stored outputs (its inputs key against ``notebooks/stored-outputs.json``).
+    Returns one line per stale item naming the command that refreshes it; empty when all is current.
+    """
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from . import tables
+
+    out = []
+    computed = tables.compute()
+    with tempfile.TemporaryDirectory() as tmp:
+        for p in tables.write(computed, Path(tmp)):
+            committed = paths.processed_dir() / p.name
+            if not committed.exists() or committed.read_bytes() != p.read_bytes():
+                out.append(f"data/processed/{p.name} is stale: run `mxrights tables`")
+    readme = paths.project_root() / "README.md"
+    if readme.exists() and tables.readme_block(computed["verdict_summary"]) not in readme.read_text(encoding="utf-8"):
+        out.append("README.md's verdict table is stale: run `mxrights tables`")
+    try:
+        recorded = json.loads(stored_outputs_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    for nb in sorted(runner.notebooks_dir().glob("*.ipynb")):
+        if recorded.get(nb.name) != notebook_inputs_key(nb):
+            out.append(f"notebooks/{nb.name}: its stored outputs may be stale: run `mxrights notebooks` "
+                       "(after `mxrights tables`), then commit the notebooks")
+    return out

@@ -27,10 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import pages, paths, vocab
-
-PARAM_TYPES = {"page": str, "processed_dir": str, "output_dir": str, "topic": str,
-               "first_year": int, "last_year": int, "geography": str, "min_years": int}
+from . import pages, params, paths, vocab
 
 
 @dataclass
@@ -60,58 +57,43 @@ def notebooks_dir() -> Path:
 
 
 def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
-    """Every job of a full build (or the ones whose name contains ``only``), from the site map.
+    """Every job of a full build (or those named in ``only``, comma-separated), from the site map.
 
     The jobs and their parameters are data: ``notebooks/jobs.csv``, multiplied into one page
     per memo page (``data/raw/memos.csv``) and per comparison topic (``topics.csv``) by
-    :func:`mxrights.pages.site_pages`. ``extra`` parameters (``-p name value``) are checked
-    (name, type) before any kernel starts; a parameter that decides which page a job writes
-    is refused.
+    :func:`mxrights.pages.site_pages`. ``only`` names jobs exactly (``mxrights run --list``
+    prints them). Every job's parameters, with ``extra`` (``-p name value``) applied, are
+    checked by :func:`mxrights.params.check` before any kernel starts; a parameter that decides
+    which page a job writes is refused.
+
+    Raises:
+        mxrights.params.ParameterError: an unknown job name or a parameter the project does
+            not accept (one line naming it and the valid values).
     """
     nb, out = notebooks_dir(), paths.reports_dir() / "executed"
     html = paths.reports_dir() / "html"
     jobs = [Job(r.page, nb / r.notebook, out / f"{r.page}.ipynb", dict(r.parameters), html / f"{r.page}.html")
             for r in pages.notebook_pages(str(paths.reports_dir() / "tables")).itertuples()]
     if only:
-        jobs = [j for j in jobs if only in j.name]
-        if not jobs:
-            raise ValueError(f"no notebook job matches {only!r}; jobs: " + ", ".join(j.name for j in plan()))
+        wanted = [w.strip() for w in only.split(",") if w.strip()]
+        unknown = [w for w in wanted if w not in {j.name for j in jobs}]
+        if unknown:
+            raise params.ParameterError(f"no notebook job is named {', '.join(map(repr, unknown))}; jobs: "
+                                        + ", ".join(j.name for j in jobs))
+        jobs = [j for j in jobs if j.name in wanted]
     extra = dict(extra or {})
     for key in IDENTITY_PARAMETERS & set(extra):
-        raise ValueError(f"parameter {key!r} decides which page a job writes, so it cannot be changed with -p "
-                         f"(that would put one document on another's page); choose the page with --only instead: "
-                         + ", ".join(j.name for j in plan()))
+        raise params.ParameterError(
+            f"parameter {key!r} decides which page a job writes, so it cannot be changed with -p (that would put one "
+            f"document on another's page); choose the page with --only instead: " + ", ".join(j.name for j in plan()))
     for j in jobs:
         j.parameters.update(extra)
-        check_parameters(j.parameters)
+        params.check(j.notebook.stem, **j.parameters)
     return jobs
 
 
 #: Parameters that identify a page (one document's memo page, one topic's comparison page).
 IDENTITY_PARAMETERS = {"page", "topic"}
-
-
-def check_parameters(params: dict) -> None:
-    """Reject a parameter of the wrong type before any kernel starts (names the parameter)."""
-    for k, v in params.items():
-        want = PARAM_TYPES.get(k)
-        if want is None:
-            raise ValueError(f"unknown notebook parameter {k!r}; known: {sorted(PARAM_TYPES)}")
-        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
-            raise TypeError(f"parameter {k!r} must be {want.__name__}, got {type(v).__name__} ({v!r})")
-
-
-def coerce_parameter(name: str, text: str):
-    """Convert a ``-p name value`` string from the command line to the parameter's type."""
-    want = PARAM_TYPES.get(name)
-    if want is None:
-        raise ValueError(f"unknown notebook parameter {name!r}; known: {sorted(PARAM_TYPES)}")
-    if want is int:
-        try:
-            return int(text)
-        except ValueError:
-            raise TypeError(f"parameter {name!r} must be int, got {text!r}") from None
-    return text
 
 
 def _sha(data: bytes) -> str:
@@ -138,7 +120,8 @@ def files_digest(files: list[Path]) -> str:
 
 def raw_inputs() -> list[Path]:
     """The registry (which holds every mirror file's hash), the hand-made tables and the seed documents."""
-    return [paths.data_dir() / "registry.csv", vocab.jobs_path(), *sorted(paths.raw_dir().rglob("*.csv")),
+    return [paths.data_dir() / "registry.csv", vocab.jobs_path(), params.parameters_path(),
+            *sorted(paths.raw_dir().rglob("*.csv")),
             *sorted(paths.seeds_dir().glob("*.txt"))]
 
 
@@ -233,6 +216,24 @@ def _await(pending: tuple, timeout: float = 120) -> None:
         raise RuntimeError(f"kernel call failed: {content.get('ename')}: {content.get('evalue')}")
 
 
+def _ipc_prefix() -> str:
+    """A socket path prefix of this worker's own: its kernel's channels are files
+    ``<prefix>-1`` … ``<prefix>-5`` in a fresh temporary folder.
+
+    Over TCP, two workers' kernels could pick the same free port between probing it and binding
+    it (``ZMQError: Address already in use``); over IPC with jupyter_client's default prefix
+    (``kernel-ipc`` in the working directory, which every worker shares) they would open each
+    other's sockets. A folder per worker rules out both; it is removed with the kernel.
+    """
+    import shutil
+    import tempfile
+    from multiprocessing import util
+
+    folder = tempfile.mkdtemp(prefix="mxrights-kernel-")
+    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=5)
+    return str(Path(folder) / "k")
+
+
 def _worker_kernel(kernel: str, cwd: Path, warm: bool = False):
     """Return this worker's running kernel, started once, its namespace reset before each notebook.
 
@@ -250,7 +251,7 @@ def _worker_kernel(kernel: str, cwd: Path, warm: bool = False):
 
         if pending is not None:
             pending[0].stop_channels()
-        _KM = KernelManager(kernel_name=kernel)
+        _KM = KernelManager(kernel_name=kernel, transport="ipc", ip=_ipc_prefix())
         _KM.start_kernel(cwd=str(cwd))
         util.Finalize(None, _shutdown_kernel, exitpriority=10)
         if warm:
@@ -283,6 +284,8 @@ def _execute(job: Job, kernel: str, reuse_kernel: bool = True) -> Result:
     except pm.PapermillExecutionError as exc:
         if reuse_kernel:
             _reset_soon()
+        if exc.ename == "ParameterError":  # a refused parameter is one line, not a traceback
+            return Result(job.name, "failed", time.perf_counter() - t0, f"{exc.ename}: {exc.evalue}")
         tb = "\n".join(exc.traceback[-8:]) if exc.traceback else ""
         return Result(job.name, "failed", time.perf_counter() - t0,
                       f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n{_strip_ansi(tb)}")
@@ -349,8 +352,21 @@ def _strip_ansi(s: str) -> str:
 
 
 def normalise_notebook(path: Path) -> None:
-    """Strip what must vary between runs (timestamps, durations, kernel ids) from an executed notebook."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    """Strip what must vary between runs from an executed notebook, and store it canonically.
+
+    Varies between runs: timestamps, durations, kernel ids, the execution counter of a reused
+    kernel, and how a cell's consecutive prints were split into stream outputs. The kernel sends
+    ``print`` output in chunks whose boundaries depend on message timing (two prints are one
+    ``stdout`` output on a quiet machine and two under load), so consecutive stream outputs of
+    the same name are merged with nbconvert's ``CoalesceStreamsPreprocessor`` — the merge that
+    nbval applies before it compares. The notebook is written by ``nbformat`` (sorted keys,
+    one-space indent, text split into lines), with a final newline.
+    """
+    import nbformat
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     nb.setdefault("metadata", {})["kernelspec"] = dict(KERNELSPEC)  # JupyterLab opens it with the project's kernel
     pmeta = nb.get("metadata", {}).get("papermill", {})
     for k in ("start_time", "end_time", "duration", "input_path", "output_path"):
@@ -373,7 +389,7 @@ def normalise_notebook(path: Path) -> None:
         p = md.get("papermill", {})
         for k in ("start_time", "end_time", "duration", "exception"):
             p.pop(k, None)
-    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(nbformat.writes(nb).rstrip("\n") + "\n", encoding="utf-8")
 
 
 def run(jobs: list[Job], n_jobs: int | None = None, force: bool = False, echo=print, prepare=None) -> list[Result]:
@@ -456,4 +472,8 @@ def refresh_committed(n_jobs: int | None = None, echo=print) -> list[Result]:
             r = fut.result()
             results.append(r)
             echo(f"  {r.name:<36} {r.status:<7} {r.seconds:6.1f}s" + (f"\n    {r.error}" if r.error else ""))
+    if all(r.status == "ok" for r in results):
+        from . import pipeline
+
+        pipeline.record_stored_outputs(nbs)
     return results

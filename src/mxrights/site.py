@@ -302,6 +302,25 @@ def copy_data(out_dir: Path) -> list[Path]:
     return written
 
 
+def prune(pages: set[str], reports: Path | None = None) -> list[Path]:
+    """Remove the pages of documents or topics no longer in the site map.
+
+    A page is ``reports/html/<page>.html`` with its executed notebook
+    (``reports/executed/<page>.ipynb`` and its copy in ``reports/html/notebooks/``); any whose
+    name is not in ``pages`` (the site map's ``page`` column) is deleted, so that a removed
+    memo does not linger on the site. Returns the files removed.
+    """
+    reports = reports or paths.reports_dir()
+    gone = []
+    for folder, pattern in ((reports / "html", "*.html"), (reports / "executed", "*.ipynb"),
+                            (reports / "html" / "notebooks", "*.ipynb")):
+        for p in sorted(folder.glob(pattern)):
+            if p.stem not in pages:
+                p.unlink()
+                gone.append(p)
+    return gone
+
+
 def render_all(executed_dir: Path | None = None, out_dir: Path | None = None, names: list[str] | None = None) -> list[Path]:
     """Render executed notebooks (all, or ``names``, or those newer than their page) and the
     site's own pages; copy the processed tables beside them."""
