@@ -422,3 +422,20 @@ def test_a_bad_job_table_is_a_data_error_not_a_usage_error(tmp_path, monkeypatch
     code, err = _cli(["run", "--only", "summary"], capsys)
     assert code == 1
     assert f"{bad}, row 2, column each: 'memo_pages' is not one of" in err
+
+
+def test_cli_refuses_a_hunt_row_naming_an_unknown_claim(tmp_project, capsys):
+    p = tmp_project / "data" / "raw" / "hunts.csv"
+    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k != "claim_id" else "cs2018-no-such-claim" for k, c in zip(h, r)],
+                                              "", ""))
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert f"{p}, row 2, column claim_id: 'cs2018-no-such-claim' is not a claim of data/raw/claims.csv" in err
+
+
+def test_cli_refuses_an_evidence_row_without_url_or_copy(tmp_project, capsys):
+    e = tmp_project / "data" / "raw" / "evidence" / "evidence.csv"
+    _rewrite_row(e, 2, lambda h, r: _unquoted(h, [c if k not in ("url", "copy_url") else "" for k, c in zip(h, r)], "", ""))
+    code, err = _cli(["data", "rehash"], capsys)
+    assert code == 1
+    assert f"{e}, row 2, column (row check; evidence_id=ev-cndh-2017-graves, value=855): failed url_or_copy_url_present" in err, err

@@ -16,7 +16,7 @@ def ledger():
 #: Memo-series texts that print no statistic at all (a closed, hand-checked set): page chrome,
 #: the memo's address block and opening sentence only, or prose without a number. Their
 #: numbers are each listed in data/raw/claims_not_statistics.csv.
-NO_STATISTIC = ["2012_fdocumento_memo-full-text-start.txt", "2012_lawg_merida-memo.txt",
+NO_STATISTIC = ["2012_fdocumento_memo-full-text-start.txt",
                 "2015_vdocument_memo-start.txt", "2016_docslib_memo-start-v1.txt", "2017_pdffox_memo-header.txt"]
 
 
@@ -24,7 +24,8 @@ def test_ledger_covers_every_document(ledger):
     assert sorted(set(ledger["document"]) | set(NO_STATISTIC)) == claims.known_documents()
     assert not set(NO_STATISTIC) & set(ledger["document"])
     # the Amnesty letter's ten statistics (a closed, hand-counted set)
-    assert ledger.groupby("document").size()["003_8ecdb167ec163fb0.txt"] == 10
+    # ten in digits plus "the majority of measures" (a share in words the coverage scan found in 2026-12)
+    assert ledger.groupby("document").size()["003_8ecdb167ec163fb0.txt"] == 11
 
 
 def test_every_quote_is_verbatim_and_carries_its_value(ledger):

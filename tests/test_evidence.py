@@ -105,3 +105,24 @@ def test_a_figure_reported_by_a_co_author_is_never_the_only_independent_check():
                 assert grade == "d" and why
             else:
                 assert grade in ("b", "c") and not why
+
+
+# --- the evidence hunt and addresses a reader can find again -------------------------------------
+
+def test_every_unverifiable_claim_has_a_hunt_record():
+    from mxrights import hunts, report
+
+    check = report.load_table("claims_check")
+    ev = evidence.load_evidence()
+    log = hunts.load_hunts(set(check["claim_id"]), set(ev["evidence_id"]))
+    missing = set(check.loc[check["verdict"] == "unverifiable", "claim_id"]) - set(log["claim_id"])
+    assert not missing, sorted(missing)
+    assert set(log["outcome"]) <= set(hunts.outcomes()["outcome"])
+
+
+def test_every_evidence_row_has_an_address_a_reader_can_follow():
+    ev = evidence.load_evidence()
+    has = ev["url"].fillna("").str.startswith("http") | ev["copy_url"].fillna("").str.startswith("http")
+    assert has.all(), list(ev.loc[~has, "evidence_id"])
+    copies = ev[ev["copy_url"].notna()]
+    assert len(copies) >= 30 and copies["copy_locator"].notna().all()

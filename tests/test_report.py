@@ -20,10 +20,13 @@ def test_unverifiable_claim_says_what_would_settle_it_without_nan():
 
 
 def test_bounded_claim_shows_the_bound_not_a_reproduction():
-    html = _fragment("001_f6785c70f59d5a73.txt", "torture")
-    card = html.split('id="cs2018-fetor-investigations"')[1].split('<div class="claim"')[0]
-    assert "lower bound <b>7,208</b> (a different quantity)" in card       # averiguaciones previas only
+    html = _fragment("001_f6785c70f59d5a73.txt", "disappearance")
+    card = html.split('id="cs2018-states-search-commissions"')[1].split('<div class="claim"')[0]
+    assert "lower bound <b>3</b> (a different quantity)" in card        # commissions counted earlier
     assert "evidence gives" not in card and "Within a bound from independent evidence" in card
+    torture = _fragment("001_f6785c70f59d5a73.txt", "torture")
+    card = torture.split('id="cs2018-military-torture-investigations"')[1].split('<div class="claim"')[0]
+    assert "upper bound <b>7,208</b> (a different quantity)" in card     # all perpetrators, to March 2018
     military = _fragment("001_f6785c70f59d5a73.txt", "military")
     card = military.split('id="cs2018-tlatlaya-executed"')[1].split('<div class="claim"')[0]
     assert "evidence gives <b>15</b>" in card and "Confirmed by independent evidence" in card
@@ -66,17 +69,32 @@ def test_method_page_is_generated_from_the_vocabulary():
 
 
 def _check_rows(rows):
-    return pd.DataFrame(rows, columns=["document", "claim_id", "independent_check"])
+    return pd.DataFrame(rows, columns=["document", "claim_id", "independent_check", "fact_id", "verdict"])
 
 
-def test_page_lead_counts_only_the_page_documents():
-    """Hand-made: page documents a (3 claims, 1 independent) and b (1, 1); c is another page."""
-    check = _check_rows([("a", "a1", True), ("a", "a2", False), ("a", "a3", False), ("b", "b1", True),
-                         ("c", "c1", True), ("c", "c2", True)])
-    assert report.page_share(check, ["a", "b"]) == {"claims": 4, "independent": 2, "pct": 50.0}
-    assert report.page_lead(check, ["a", "b"]).startswith(
-        "**50.0% of the 4 claims on this page (2) were checked against evidence independent of their authors")
+def test_page_lead_counts_facts_of_the_page_documents_only():
+    """Hand-made: page documents a and b state 3 facts in 4 claims (a1 and b1 are one fact, confirmed;
+    a2 is contradicted; a3 unverifiable); c is another page. Wrong claims are listed with links."""
+    check = _check_rows([("a", "a1", True, "f1", "confirmed"), ("a", "a2", True, "f2", "contradicted"),
+                         ("a", "a3", False, "f3", "unverifiable"), ("b", "b1", True, "f1", "confirmed"),
+                         ("c", "c1", True, "f9", "confirmed")])
+    share = report.page_share(check, ["a", "b"])
+    assert (share["facts"], share["facts_independent"], share["facts_holds"], share["facts_wrong"]) == (3, 2, 1, 1)
+    assert (share["claims"], share["independent"], share["pct"]) == (4, 3, 75.0)
+    lead = report.page_lead(check, ["a", "b"])
+    assert lead.startswith("**Of 3 distinct facts in these 2 texts, 2 could be checked against independent evidence: "
+                           "1 holds, 1 is wrong, 0 are disputed.**")
+    assert "By claim, repeats included: 3 of 4 claims" in lead
     assert report.page_lead(check, ["d"]) == "**No claim of this page's documents is in the ledger.**"
+
+
+def test_accuracy_sentence_names_facts_that_depend_on_a_definition():
+    counts = {"facts": 52, "facts_independent": 31, "facts_holds": 27, "facts_wrong": 2, "facts_disputed": 2,
+              "facts_definition": 3}
+    assert report.accuracy_sentence(counts, "in this memo") == (
+        "Of 52 distinct facts in this memo, 31 could be checked against independent evidence: 27 hold, 2 are wrong, "
+        "2 are disputed; for 3 more, sources that count them under another definition disagree with the figure, "
+        "which depends on what is counted.")
 
 
 def test_page_share_of_a_seed_matches_the_verdict_summary():

@@ -46,9 +46,15 @@ def test_processed_tables_are_byte_identical_and_current(tmp_path):
         assert committed.read_bytes() == p1.read_bytes(), f"data/processed/{p1.name} is stale: run `mxrights tables`"
 
 
-def test_readme_verdict_table_is_current(root):
+def test_readme_leads_with_the_accuracy_sentence_and_its_tables_are_current(root):
     summary = pd.read_csv(paths.processed_dir() / "verdict_summary.csv")
-    assert tables.readme_block(summary) in (root / "README.md").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for block in tables.readme_blocks(summary).values():
+        assert block in readme
+    total = summary.set_index("document").loc["all documents"]
+    lead = f"**Of {int(total['facts']):,} distinct facts in all the documents checked, {int(total['facts_independent']):,} " \
+           "could be checked against independent evidence"
+    assert readme.index(lead) < readme.index("## Setup")          # the README leads with it
 
 
 def test_executed_notebooks_are_identical_across_runs(builds):

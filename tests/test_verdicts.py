@@ -156,20 +156,27 @@ def test_unverifiable_says_what_would_settle_this_claim():
     assert r["verdict"] == "unverifiable" and r["reason"].endswith("would be settled by the CNDH report itself")
 
 
-def test_verdict_counts_compute_independent_pct_from_the_rows():
-    check = pd.DataFrame({"document": ["a", "a", "a", "b"], "memo": ["ma", "ma", "ma", "mb"],
-                          "verdict": ["confirmed", "bounded", "contradicted", "unverifiable"],
-                          "independent_check": [True, False, True, False]})
-    t = verdicts.verdict_counts(check).set_index("document")
-    assert t.loc["a", "independent_pct"] == pytest.approx(66.7)
-    assert t.loc["b", "independent_pct"] == 0
-    assert t.loc["all documents", "independent"] == 2 and t.loc["all documents", "independent_pct"] == 50.0
-    assert list(t.columns[4:]) == vocab.verdict_names()
+def test_verdict_counts_count_facts_once_and_claims_apart():
+    """Hand-made: document a states fact f1 twice (two claims, confirmed) and f2 (contradicted);
+    b states f1 again and f3 (unverifiable). By fact, all documents: 3 facts, 2 checked, 1 holds,
+    1 wrong; by claim: 5 claims, 4 checked."""
+    check = pd.DataFrame({"document": ["a", "a", "a", "b", "b"], "memo": ["ma"] * 3 + ["mb"] * 2,
+                          "fact_id": ["f1", "f1", "f2", "f1", "f3"],
+                          "verdict": ["confirmed", "confirmed", "contradicted", "confirmed", "unverifiable"],
+                          "independent_check": [True, True, True, True, False]})
+    t = verdicts.verdict_counts(check, {"a": "seed", "b": "seed"}).set_index("document")
+    a, total = t.loc["a"], t.loc["all documents"]
+    assert (a["facts"], a["facts_independent"], a["facts_holds"], a["facts_wrong"], a["claims"]) == (2, 2, 1, 1, 3)
+    assert (total["facts"], total["facts_independent"], total["facts_holds"], total["facts_wrong"]) == (3, 2, 1, 1)
+    assert (total["claims"], total["independent"], total["independent_pct"]) == (5, 4, 80.0)
+    assert total["facts_independent_pct"] == pytest.approx(66.7)
+    assert list(t.columns[-len(vocab.verdict_names()):]) == vocab.verdict_names()
 
 
 def test_verdict_counts_add_one_row_per_collection_computed_from_its_documents():
-    # a, b are seeds (1 of 3 and 1 of 1 independent); c is a memo-series text (0 of 2)
+    # a, b are seeds (1 of 3 and 1 of 1 independent); c is a memo-series text (0 of 2); each claim its own fact
     check = pd.DataFrame({"document": ["a", "a", "a", "b", "c", "c"], "memo": ["ma"] * 3 + ["mb"] + ["mc"] * 2,
+                          "fact_id": [f"f{i}" for i in range(6)],
                           "verdict": ["confirmed", "bounded", "unverifiable", "contradicted", "unverifiable", "bounded"],
                           "independent_check": [True, False, False, True, False, False]})
     t = verdicts.verdict_counts(check, {"a": "seed", "b": "seed", "c": "memo_series"}).set_index("document")
@@ -180,6 +187,70 @@ def test_verdict_counts_add_one_row_per_collection_computed_from_its_documents()
     assert (total["claims"], total["independent"], total["independent_pct"]) == (6, 2, 33.3)
     one = verdicts.verdict_counts(check, {"a": "seed", "b": "seed", "c": "seed"})
     assert "all seed documents" not in set(one["document"])  # one collection: no group row
+
+
+# --- facts, disputes and bounds that cannot fail (hand-made fixtures) ---------------------------
+
+def test_two_claims_of_one_fact_count_once_and_different_values_are_two_facts():
+    from mxrights import facts
+
+    base = {"indicator": "x", "population": "p", "geography": "Mexico", "period_start": None, "period_end": None,
+            "unit": "count"}
+    cl = pd.DataFrame([dict(base, claim_id="m1-x", as_of="2018-04-30", value=37435.0, qualifier="exact", printed="37,435"),
+                       dict(base, claim_id="m2-x", as_of="2018-04-30", value=37000.0, qualifier="about", printed="37,000"),
+                       dict(base, claim_id="m3-x", as_of="2018-04-30", value=30000.0, qualifier="exact", printed="30,000"),
+                       dict(base, claim_id="m4-x", as_of="2016-12-31", value=30000.0, qualifier="exact", printed="30,000")])
+    f = facts.assign(cl, pd.Series({"x": "stock"})).set_index("claim_id")
+    # 37,435 and "about 37,000" (±5 %: 35,150-38,850) overlap: one fact, judged on the narrower 37,435
+    assert f.loc["m1-x", "fact_id"] == f.loc["m2-x", "fact_id"] == "fact-m1-x"
+    assert f.loc["m2-x", "representative"] == "m1-x" and f.loc["m1-x", "fact_claims"] == 2
+    # 30,000 at the same date is the same quantity with another value: a separate fact, named as such
+    assert f.loc["m3-x", "fact_id"] == "fact-m3-x" and f.loc["m3-x", "same_quantity_facts"] == "fact-m1-x"
+    assert f.loc["m4-x", "fact_id"] == "fact-m4-x" and f.loc["m4-x", "same_quantity_facts"] == ""  # another date
+
+
+def test_a_repeat_of_one_fact_is_not_arithmetic_and_gets_the_facts_evidence():
+    """Two memos of the same authors state 43; a repeat relation between them is the fact restated,
+    not a check; the IACHR's 43, attached to one claim, judges both."""
+    c1 = claim(claim_id="m1-students", document="d1", value=43.0, printed="43", qualifier="exact")
+    c2 = claim(claim_id="m2-students", document="d2", value=43.0, printed="43", qualifier="exact")
+    cl = pd.DataFrame([c1, c2])
+    rel = pd.DataFrame([{"relation_id": "rep", "kind": "repeat", "status": "pass", "formula": "43 = 43",
+                         "claims": "m1-students;m2-students"}])
+    e = ev(43, claim_id="m2-students", publisher_id="cndh")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(vocab, "parties_of", lambda d: set())
+        out = verdicts.check_claims(cl, rel, e, {}).set_index("claim_id")
+    assert list(out["verdict"]) == ["confirmed", "confirmed"]
+    assert out["fact_id"].nunique() == 1 and "rep" not in out.loc["m1-students", "evidence"]
+
+
+def test_two_independent_sources_ten_percent_apart_give_disputed():
+    e = pd.concat([ev(1548, evidence_id="e1", source_id="s1"), ev(1393, evidence_id="e2", source_id="s2",
+                                                                   publisher_id="pgr")], ignore_index=True)
+    r = verdicts.judge(claim(value=1548.0, printed="1,548"), None, e, [], set())
+    assert (r["verdict"], r["independent_check"]) == ("disputed", True)
+    assert "1,548 (agrees" in r["reason"] and "1,393 (outside" in r["reason"]
+
+
+def test_a_source_under_another_definition_that_differs_disputes_but_does_not_check():
+    e = pd.concat([ev(6, evidence_id="e1", scope="definition", population="offices under the General Law")],
+                  ignore_index=True)
+    r = verdicts.judge(claim(value=13.0, printed="13"), None, e, [], set())
+    assert (r["verdict"], r["independent_check"]) == ("disputed", False)
+    agreeing = verdicts.judge(claim(value=6.0, printed="six"), None, e, [], set())
+    assert agreeing["verdict"] == "unverifiable"      # another definition that agrees is not a check either
+
+
+def test_a_bound_equal_to_the_claim_or_under_an_open_claim_stays_unverifiable():
+    equal = ev(22, scope="broader", population="all persons killed")
+    r = verdicts.judge(claim(value=22.0, printed="22"), None, equal, [], set())
+    assert r["verdict"] == "unverifiable" and "the bound equals the claimed figure 22" in r["reason"]
+    lower = ev(9, scope="narrower", population="acciones only")
+    r = verdicts.judge(claim(value=23.0, printed="23", qualifier="at least"), None, lower, [], set())
+    assert r["verdict"] == "unverifiable" and "a lower bound under a claim of 'at least 23' cannot fail" in r["reason"]
+    informative = ev(30, scope="broader", population="all persons killed")
+    assert verdicts.judge(claim(value=22.0, printed="22"), None, informative, [], set())["verdict"] == "bounded"
 
 
 # --- the real ledger -----------------------------------------------------------------------------
@@ -206,11 +277,24 @@ def test_more_than_32000_is_only_approximated_by_the_proxy(ctx):
     assert (r["verdict"], r["reproduced_value"], r["independent_check"]) == ("proxy", 32963, False)
 
 
-def test_torture_unit_averiguaciones_only_bound_the_investigations(ctx):
+def test_torture_unit_figures_under_another_definition_dispute_the_investigations(ctx):
+    """PGR's own 7,208 averiguaciones (to 15 March 2018) are counted differently from the memo's
+    8,335 (Feb 2018), which only a co-author relays: disputed by definition, not checked."""
     r = ctx["check"].loc["cs2018-fetor-investigations"]
-    assert r["verdict"] in ("bounded", "confirmed")
-    if r["verdict"] == "bounded":
-        assert r["bound_value"] == 7208 and r["scope"] == "narrower"
+    assert (r["verdict"], r["scope"], r["independent_check"]) == ("disputed", "definition", False)
+    assert "7,208" in r["reason"] and "ev-pgr-2018-torture-unit" in r["evidence"]
+
+
+def test_specialised_prosecutors_are_a_definition_dispute_not_a_contradiction(ctx):
+    r = ctx["check"].loc["cs2018-states-specialized-prosecutors"]
+    assert (r["verdict"], r["independent_check"]) == ("disputed", False)
+    assert "6 (outside" in r["reason"] and "20 (outside" in r["reason"]      # CNB 6; El Mañana 32 − 12 = 20
+
+
+def test_ayotzinapa_students_is_one_fact_confirmed_by_the_iachr(ctx):
+    chk = ctx["check"]
+    ids = ["cs2018-ayotzinapa-students", "wola2017-ayotzinapa-students", "ms2019-wola-ayotzinapa-students"]
+    assert set(chk.loc[ids, "verdict"]) == {"confirmed"} and chk.loc[ids, "fact_id"].nunique() == 1
 
 
 def test_wolas_own_impunity_figure_is_not_independent(ctx):
@@ -246,7 +330,7 @@ def test_independent_check_only_for_independent_same_quantity(ctx):
     chk = ctx["check"]
     ok = chk["grade"].isin(["a", "b", "c"]) & (chk["scope"] == "same")
     assert (chk["independent_check"] == ok).all()
-    assert set(chk.loc[chk["independent_check"], "verdict"]) <= {"confirmed", "contradicted"}
+    assert set(chk.loc[chk["independent_check"], "verdict"]) <= {"confirmed", "contradicted", "disputed"}
 
 
 def test_independent_share_meets_the_goal(ctx):
@@ -295,6 +379,6 @@ def test_a_bad_scope_table_names_file_row_column_and_value(tmp_path):
 
 
 def test_scopes_allowed_where_they_are_declared():
-    assert vocab.scope_names("evidence") == ["same", "narrower", "broader", "part"]
+    assert vocab.scope_names("evidence") == ["same", "narrower", "broader", "part", "definition"]
     assert vocab.scope_names("recomputation") == ["same", "proxy"]
     assert (vocab.same_scope(), vocab.scope_of_relations()) == ("same", "arithmetic")

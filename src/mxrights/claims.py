@@ -297,8 +297,12 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*"
                      r"|forty|fifty|dozens?|hundreds?|thousands?|millions?|half|third|quarter|double|twice|triple)\b",
                      re.IGNORECASE)
 #: Statistics written as words of zero, one or all: "no arrest warrant", "not a single
-#: conviction", "not yet been any", "the only case", "both soldiers", "all accepted", "the first case".
-_WORD_STATISTIC = re.compile(r"\bnot a single\b|\bnot\b(?:\s+\w+){0,3}?\s+any\b|\b(?:no|none|only|both|all|first)\b",
+#: conviction", "not yet been any", "the only case", "both soldiers", "all accepted", "the first case";
+#: and shares or outcomes in words: "the majority of", "most of the searches", "failed to obtain",
+#: "remain unknown" (Spanish: "la mayoría").
+_WORD_STATISTIC = re.compile(r"\bnot a single\b|\bnot\b(?:\s+\w+){0,3}?\s+any\b|\b(?:no|none|only|both|all|first)\b"
+                             r"|\b(?:the\s+)?majority\b|\bmost\s+of\b|\bfailed\s+to\b|\bremains?\s+unknown\b"
+                             r"|\bla\s+mayor[ií]a\b",
                              re.IGNORECASE)
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")

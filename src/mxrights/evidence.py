@@ -9,8 +9,9 @@ the figure, quoted in the page's language), retrieval date; what it measures (``
 quantity, which way it differs (``scope``: narrower, broader or part); the claim(s) it
 bears on (``claim_id``, ``;``-joined), value and unit. Rows marked ``combine=sum`` are parts
 printed separately (fuero común + fuero federal) that together give the figure a claim
-states; ``combine=complement`` marks a printed share whose complement (100 − value) is the
-claim's quantity.
+states; ``combine=complement`` marks a printed figure whose complement is the claim's
+quantity: 100 − value for a share, or the indicator's ``max_value`` − value for a count (the
+12 states *without* a specialised prosecutor are 32 − 12 states with one).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
         df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
                                                           orgs["org_id"].tolist(), vocab.scope_names("evidence")), f)
         check_dates(df, f)
+        df["complement_of"] = _complement_totals(df, ind, f)
         names = orgs.set_index("org_id")
         df["publisher"] = df["publisher_id"].map(names["name_en"])
         df["publisher_es"] = df["publisher_id"].map(names["name_es"])
@@ -70,6 +72,25 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
     if dup.any():
         raise schemas.TableError(f"{folder}: duplicate evidence_id {out.loc[dup, 'evidence_id'].iloc[0]!r} across files")
     return out
+
+
+def _complement_totals(df: pd.DataFrame, indicators: pd.DataFrame, path: Path) -> pd.Series:
+    """The total a ``combine=complement`` row is subtracted from: 100 for a share, else the
+    ``max_value`` of the row's indicator (refused, naming file, row and column, when it has none)."""
+    maxima = indicators.set_index("indicator")["max_value"].fillna("")
+    out = []
+    for i, r in df.iterrows():
+        if r["combine"] != "complement":
+            out.append(None)
+        elif str(maxima.get(r["indicator"], "")).strip():
+            out.append(float(maxima[r["indicator"]]))
+        elif r["unit"] == "percent":
+            out.append(100.0)
+        else:
+            raise schemas.TableError(f"{path}, row {i + 2}, column combine (evidence_id={r['evidence_id']}): complement "
+                                     f"of a {r['unit']} needs a max_value for indicator {r['indicator']} in "
+                                     "data/raw/indicators.csv")
+    return pd.Series(out, index=df.index, dtype=object)
 
 
 def check_dates(df: pd.DataFrame, path: Path, today: pd.Timestamp | None = None) -> None:
@@ -107,7 +128,9 @@ def combined_value(rows: pd.DataFrame) -> tuple[float, str]:
     comp = rows[rows["combine"] == "complement"]
     if len(comp) and len(comp) == len(rows):
         row = comp.sort_values("as_of").iloc[-1]
-        return 100.0 - float(row["value"]), f"100 − {row['value']:g} ({row['evidence_id']}, complement of the printed share)"
+        total = float(row["complement_of"])
+        return total - float(row["value"]), (f"{total:g} − {row['value']:g} ({row['evidence_id']}, complement of the "
+                                             "printed figure)")
     parts = rows[rows["combine"] == "sum"]
     if len(parts):
         latest = parts["as_of"].max()

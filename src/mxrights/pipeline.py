@@ -143,8 +143,11 @@ def stale() -> list[str]:
             if not committed.exists() or committed.read_bytes() != p.read_bytes():
                 out.append(f"data/processed/{p.name} is stale: run `mxrights tables`")
     readme = paths.project_root() / "README.md"
-    if readme.exists() and tables.readme_block(computed["verdict_summary"]) not in readme.read_text(encoding="utf-8"):
-        out.append("README.md's verdict table is stale: run `mxrights tables`")
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        for name, block in tables.readme_blocks(computed["verdict_summary"]).items():
+            if block not in text:
+                out.append(f"README.md's {name} block is stale: run `mxrights tables`")
     try:
         recorded = json.loads(stored_outputs_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):

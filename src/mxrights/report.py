@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import claims as claims_mod
 from . import paths, templating, vocab
 
 
@@ -69,31 +70,97 @@ def page_context(page: str) -> dict:
 
 
 def page_share(check: pd.DataFrame, documents: list[str]) -> dict:
-    """The share of a page's claims checked against independent evidence of the same quantity.
+    """What a page's claims say, by fact and by claim (:func:`mxrights.verdicts.accuracy_counts`).
 
     Args:
         check: ``claims_check.csv`` (or any rows of it).
         documents: the page's documents (``page_context(page)["documents"]``).
 
     Returns:
-        ``claims`` (count), ``independent`` (count) and ``pct`` (percent of claims, unrounded;
-        NaN for a page without claims).
+        The counts as a dict, with ``pct`` (percent of claims checked against independent
+        evidence, unrounded; NaN for a page without claims) kept for the older callers.
     """
+    from .verdicts import accuracy_counts
+
     mine = check[check["document"].isin(documents)]
-    n = int(mine["independent_check"].astype(bool).sum())
-    return {"claims": int(len(mine)), "independent": n, "pct": 100 * n / len(mine) if len(mine) else float("nan")}
+    out = accuracy_counts(mine).to_dict() if len(mine) else {"facts": 0, "claims": 0, "independent": 0}
+    out["pct"] = 100 * out["independent"] / out["claims"] if out["claims"] else float("nan")
+    return out
 
 
-def page_lead(check: pd.DataFrame, documents: list[str]) -> str:
-    """The sentence a memo page leads with (Markdown): :func:`page_share` in words, with what
-    is not counted and a link to the method."""
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def accuracy_sentence(counts: dict, where: str) -> str:
+    """The headline, counted by distinct fact: "Of 52 distinct facts in this memo, 31 could be
+    checked against independent evidence: 27 hold, 2 are wrong, 2 are disputed."
+
+    Args:
+        counts: :func:`mxrights.verdicts.accuracy_counts` (or a row of ``verdict_summary.csv``).
+        where: what the facts are in ("in this memo", "in the five seed documents").
+    """
+    facts, checked = int(counts["facts"]), int(counts["facts_independent"])
+    if not facts:
+        return f"No statistic {where} is in the ledger."
+    head = (f"Of {_plural(facts, 'distinct fact', 'distinct facts')} {where}, "
+            f"{'none' if not checked else f'{checked:,}'} could be checked against independent evidence")
+    if not checked and not int(counts.get("facts_definition", 0)):
+        return head + "."
+    parts = [f"{int(counts['facts_holds']):,} {'holds' if int(counts['facts_holds']) == 1 else 'hold'}",
+             f"{int(counts['facts_wrong']):,} {'is' if int(counts['facts_wrong']) == 1 else 'are'} wrong",
+             f"{int(counts['facts_disputed']):,} {'is' if int(counts['facts_disputed']) == 1 else 'are'} disputed"]
+    text = f"{head}: {', '.join(parts)}"
+    d = int(counts.get("facts_definition", 0))
+    if d:
+        text += (f"; for {d:,} more, sources that count {'it' if d == 1 else 'them'} under another definition "
+                 f"disagree with the figure, which depends on what is counted")
+    return text + "."
+
+
+def flagged(check: pd.DataFrame, documents: list[str] | None = None) -> pd.DataFrame:
+    """The claims whose verdict says they are wrong or disputed (``accuracy`` in verdicts.csv),
+    one row per claim with its page (for the link to its card), verdict label and quote."""
+    acc = check["verdict"].map(vocab.accuracy_of())
+    rows = check[acc.isin(["wrong", "disputed"])]
+    if documents is not None:
+        rows = rows[rows["document"].isin(documents)]
+    m = memos().set_index("document")
+    labels = vocab.verdicts().set_index("verdict")["label"]
+    cl = claims_mod.load_claims().set_index("claim_id")
+    order = {v: i for i, v in enumerate(vocab.verdict_names())}
+    out = pd.DataFrame({"claim_id": rows["claim_id"], "page": rows["document"].map(m["page"]),
+                        "verdict": rows["verdict"], "label": rows["verdict"].map(labels),
+                        "quote": rows["claim_id"].map(cl["quote"])})
+    return out.sort_values(["verdict", "claim_id"], key=lambda c: c.map(order) if c.name == "verdict" else c,
+                           kind="stable").reset_index(drop=True)
+
+
+def page_lead(check: pd.DataFrame, documents: list[str], where: str | None = None) -> str:
+    """What a memo page leads with (Markdown): the accuracy sentence (:func:`accuracy_sentence`,
+    by fact; ``where`` defaults to "in this document" or "in these N texts"), the claim-level
+    count beside it, and each wrong or disputed claim linked to its card."""
     s = page_share(check, documents)
+    with_claims = check.loc[check["document"].isin(documents), "document"].nunique()
+    where = where or ("in this document" if with_claims == 1 else f"in these {with_claims} texts")
     if not s["claims"]:
         return "**No claim of this page's documents is in the ledger.**"
-    return (f"**{s['pct']:.1f}% of the {s['claims']} claims on this page ({s['independent']}) were checked "
-            "against evidence independent of their authors that measures the same quantity**, whether it agreed "
-            "or not. Bounds, the documents' own arithmetic, proxies and sources by their authors are shown below "
-            "but not counted. How verdicts are decided: [method](method.html).")
+    lines = [f"**{accuracy_sentence(s, where)}**",
+             "",
+             f"By claim, repeats included: {s['independent']:,} of {s['claims']:,} claims were checked against "
+             "evidence independent of their authors that measures the same quantity. Bounds that could have failed, "
+             "the documents' own arithmetic, proxies and sources by their authors are shown with each claim but never "
+             "counted; how verdicts are decided: [method](method.html)."]
+    flag = flagged(check, documents)
+    if len(flag):
+        lines += ["", "Wrong or disputed:", ""]
+        lines += [f"- **{r.label}**: [{_clip(r.quote)}](#{r.claim_id})" for r in flag.itertuples()]
+    return "\n".join(lines)
+
+
+def _clip(s: str, n: int = 110) -> str:
+    s = str(s).replace("[", "(").replace("]", ")")
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
 
 
 def texts_html(ctx: dict) -> str:
@@ -284,7 +351,8 @@ def _items(ids: str, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> 
     for eid in (ids.split(";") if isinstance(ids, str) and ids else []):
         if eid in ev.index:
             e = ev.loc[eid]
-            items.append({"kind": "evidence", "url": e["url"], "title": e["title"], "publisher": e["publisher"],
+            items.append({"kind": "evidence", "url": cell_text(e["url"]), "copy_url": cell_text(e.get("copy_url")),
+                          "copy_locator": cell_text(e.get("copy_locator")), "title": e["title"], "publisher": e["publisher"],
                           "publisher_es": e["publisher_es"], "reported_by": cell_text(e["reported_by"]),
                           "locator": cell_text(e["locator"]), "value": number(e["value"]), "unit": e["unit"],
                           "as_of": cell_text(e["as_of"])})
@@ -306,8 +374,12 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
     """The template context of each claim's card: quote, verdict badge, published and reproduced
     (or bound) figure, grade, why the evidence is not independent, the reason, the memo's cited
     source, and what the verdict rests on (:func:`_items`)."""
+    from . import hunts as hunts_mod
+
     cl = claims.set_index("claim_id")
     ev = evidence.set_index("evidence_id")
+    log = hunts_mod.load_hunts(set(claims["claim_id"]), set(evidence["evidence_id"]))
+    outcome_label = hunts_mod.outcomes().set_index("outcome")["label"]
     rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()
     reg = registry.set_index("name") if registry is not None else pd.DataFrame()
     cards = []
@@ -327,7 +399,10 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
                       "figure": figure, "figure_word": word, "figure_note": note, "grade": grade_text(cell_text(r.grade)),
                       "why": cell_text(r.why_not_independent),
                       "reason": " ".join(t for t in (method + (":" if method else ""), cell_text(r.reason)) if t),
-                      "source_cited": cell_text(c["source_cited"]), "rests_on": _items(r.evidence, ev, rel, reg)})
+                      "source_cited": cell_text(c["source_cited"]), "rests_on": _items(r.evidence, ev, rel, reg),
+                      "hunt": [{"searched_on": h.searched_on, "queries": h.queries, "corpus": h.corpus, "found": h.found,
+                                "outcome": outcome_label.get(h.outcome, h.outcome), "why": h.why}
+                               for h in hunts_mod.for_claim(log, r.claim_id).itertuples()]})
     return cards
 
 
@@ -343,20 +418,25 @@ def claims_html(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
 
 
 def summary_html(summary: pd.DataFrame) -> str:
-    """The verdict summary as an HTML table led by the share of independent checks.
+    """The verdict summary as an HTML table led by what holds, counted by distinct fact.
 
     Rows: each document (memo id linked to its page, and title) and the group rows; columns:
-    claims, claims checked against independent evidence of the same quantity (count and
-    percent), then one column per verdict in the vocabulary's order, headed by its label.
+    facts, facts checked against independent evidence of their quantity, how many hold, are
+    wrong, are disputed, the checked share of facts, facts whose figure depends on a
+    definition, claims and claims checked, then claims per verdict in the vocabulary's order,
+    headed by its label.
     """
     v = vocab.verdicts()
     m = vocab.memos().set_index("document")
-    head = ["Document", "Claims", "Independent checks", "% independent"] + v["label"].tolist()
+    head = ["Document", "Facts", "Checked (independent)", "Hold", "Wrong", "Disputed", "% of facts checked",
+            "Depend on a definition", "Claims", "Claims checked"] + [f"Claims: {x}" for x in v["label"]]
     rows = []
     for _, r in summary.iterrows():
         doc = r["document"]
         known = doc in m.index
-        cells = [f"{int(r['claims']):,}", f"{int(r['independent']):,}", f"{float(r['independent_pct']):.1f}%"]
+        cells = [f"{int(r[c]):,}" for c in ("facts", "facts_independent", "facts_holds", "facts_wrong", "facts_disputed")]
+        cells += [f"{float(r['facts_independent_pct']):.1f}%", f"{int(r['facts_definition']):,}",
+                  f"{int(r['claims']):,}", f"{int(r['independent']):,}"]
         cells += [f"{int(r[n]):,}" for n in v["verdict"]]
         rows.append({"memo": r["memo"], "title": m.loc[doc, "title"] if known else "",
                      "href": f"{m.loc[doc, 'page']}.html" if known else "", "cells": cells})

@@ -227,7 +227,9 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
     """Schema of the evidence table ``data/raw/evidence/*.csv``.
 
     Publisher and reporter are ids of ``data/raw/vocabulary/organisations.csv``; the URL must
-    lead to a page (a bare domain is refused); ``population`` and ``geography`` say what the
+    lead to a page (a bare domain is refused); where the cited page can no longer be found,
+    ``copy_url`` (with ``copy_locator``) names a page where the same figure can, and a row
+    with neither address is refused; ``population`` and ``geography`` say what the
     figure measures and may not be empty; ``scope`` says how it relates to the claim's
     quantity, one of ``scopes`` (those ``vocabulary/scopes.csv`` allows in evidence; empty
     means the same quantity; checked against the columns by
@@ -247,8 +249,12 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
             "reported_by_id": pa.Column(str, nullable=True, checks=org),
             "title": text,
             "year": pa.Column(int, coerce=True, checks=pa.Check.in_range(1990, 2030)),
-            "url": pa.Column(str, checks=[pa.Check.str_startswith("http"),
-                                          pa.Check(lambda s: ~s.map(_bare_domain), name="url_is_a_page_not_a_bare_domain")]),
+            "url": pa.Column(str, nullable=True, checks=[
+                pa.Check.str_startswith("http"),
+                pa.Check(lambda s: ~s.map(_bare_domain), name="url_is_a_page_not_a_bare_domain")]),
+            "copy_url": pa.Column(str, nullable=True, required=False, checks=[
+                pa.Check.str_startswith("http"),
+                pa.Check(lambda s: ~s.map(_bare_domain), name="copy_url_is_a_page_not_a_bare_domain")]),
             "locator": text,
             "retrieved": pa.Column(str, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
             "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
@@ -267,7 +273,9 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
             "sample_size": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.gt(0)),
             "notes": pa.Column(str, nullable=True),
         },
-        checks=[pa.Check(lambda d: ~((d["unit"] == "percent") & (d["value"] > 100)), name="percent_at_most_100")],
+        checks=[pa.Check(lambda d: ~((d["unit"] == "percent") & (d["value"] > 100)), name="percent_at_most_100"),
+                pa.Check(lambda d: d["url"].notna() | (d["copy_url"].notna() if "copy_url" in d else False),
+                         name="url_or_copy_url_present (a reader must be able to find the figure again)")],
         strict=False,
     )
 
@@ -295,7 +303,7 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -
             row = f"row {int(idx) + 2}" if idx is not None and not pd.isna(idx) else "whole table"
             col = f.get("column") if not pd.isna(f.get("column")) else "-"
             if f.get("schema_context") == "DataFrameSchema":
-                key = next((k for k in ("claim_id", "evidence_id") if k in df.columns), None)
+                key = next((k for k in ("evidence_id", "claim_id") if k in df.columns), None)  # the table's own key
                 shown = f"{key}={df.loc[int(idx), key]}" if key and row != "whole table" else ""
                 if shown and "value" in df.columns:
                     shown += f", value={df.loc[int(idx), 'value']}"

@@ -117,15 +117,20 @@ def render_index(out_dir: Path) -> Path:
     groups = [(r.memo, by_doc.loc[r.document]) for r in summary.itertuples()
               if r.document in group_names and r.document != "all documents"]
     seeds = set(m.loc[m["collection"] == "seed", "document"])
-    per_doc = "; ".join(f"{r.memo} {r.independent_pct:.1f}%" for r in summary.itertuples()
+    per_doc = "; ".join(f"{r.memo} {r.facts_independent} of {r.facts} facts checked" for r in summary.itertuples()
                         if r.document not in group_names and r.document in seeds)
 
-    def counts(row):
+    def counts(row, where):
         return {"independent_pct": float(row["independent_pct"]), "claims": int(row["claims"]),
-                "independent": int(row["independent"])}
+                "independent": int(row["independent"]), "facts": int(row["facts"]),
+                "sentence": report.accuracy_sentence(row, where)}
 
+    flag = report.flagged(check)
     return _write(out_dir / "index.html", "index.html.j2", "index", "mxrights — checking the numbers in human-rights memos on Mexico",
-                  total=counts(total), groups=[(label, counts(g)) for label, g in groups], per_doc=per_doc,
+                  total=counts(total, "in all the documents checked"),
+                  groups=[(label, counts(g, f"in {label}")) for label, g in groups], per_doc=per_doc,
+                  flagged=[{"href": f"{r.page}.html#{r.claim_id}", "label": r.label, "quote": r.quote}
+                           for r in flag.itertuples()],
                   n_seeds=len(seeds), n_series=int((m["collection"] == "memo_series").sum()),
                   chart=_png(report.verdict_chart(check, "All claims by verdict")), chart_alt=report.verdict_alt(check),
                   summary_table=templating.markup(report.summary_html(summary)), site_map=_site_map(check), behind=None)
@@ -260,7 +265,9 @@ def method_body() -> str:
     g = vocab.grades().set_index("grade")
     scope_words = vocab.scopes().set_index("scope")["label"]
     agree_words = {"agrees": "agrees with the claim", "disagrees": "does not agree with the claim",
-                   "any": "whether or not it agrees"}
+                   "any": "whether or not it agrees",
+                   "mixed": "disagrees: with another such source beyond the claim's rounding, or, counting under "
+                            "another definition, with the claim"}
     rows = []
     for r in vocab.verdicts().itertuples():
         if not r.grades:

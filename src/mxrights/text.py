@@ -28,6 +28,9 @@ WORD_NUMBERS = {
     "all": 100,  # "all accepted", "all released": as a share, 100 percent
     "tens of thousands": 20000,
     "second": 2, "thousands": 2000,  # "thousands of disappearances": at least two thousand
+    # shares and outcomes in words: "the majority of" / "most of" (more than 50 percent),
+    # "failed to obtain" (none obtained), "remain unknown" (none known)
+    "majority": 50, "the majority": 50, "a majority": 50, "most": 50, "failed to": 0, "remain unknown": 0,
     # Spanish, for the press releases and news reports of the memo series
     "ninguno": 0, "ninguna": 0, "un": 1, "una": 1, "dos": 2, "tres": 3, "tercer": 3, "cuatro": 4,
     "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,

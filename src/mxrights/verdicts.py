@@ -54,6 +54,8 @@ class Comparison:
         method: how the figure was formed, in words.
         reason: why it agrees or not, with the numbers.
         why_not_independent: for grade (d), who is the document's party and how.
+        as_of: the evidence's date (ties between comparisons go to the dated one).
+        who: the source in words (publisher, and the outlet that reported it).
     """
 
     source: str
@@ -67,6 +69,7 @@ class Comparison:
     reason: str
     why_not_independent: str = ""
     as_of: str = field(default="", compare=False)
+    who: str = field(default="", compare=False)
 
 
 def agrees(value: float, claim: pd.Series, tolerance: float = 0.0) -> bool:
@@ -196,6 +199,25 @@ def evidence_scope(claim: pd.Series, row: pd.Series, where: str = "data/raw/evid
     return declared, diff
 
 
+def check_scopes(claims: pd.DataFrame, evidence: pd.DataFrame) -> None:
+    """Check every evidence row's declared scope against each claim it names (:func:`evidence_scope`),
+    and that a row read under another definition states the claim's unit, so that
+    ``mxrights data rehash`` refuses a bad row before a build does.
+
+    Raises:
+        mxrights.schemas.TableError: the first bad row, naming file, row, column and value.
+    """
+    by_id = claims.set_index("claim_id", drop=False)
+    for _, row in evidence.iterrows():
+        for cid in [c for c in str(row.get("claim_id") or "").split(";") if c]:
+            evidence_scope(by_id.loc[cid], row, f"data/raw/{row['evidence_file']}")
+            if row["unit"] != by_id.loc[cid, "unit"]:
+                raise schemas.TableError(
+                    f"data/raw/{row['evidence_file']}, row {row['evidence_row']}, column unit (evidence_id="
+                    f"{row['evidence_id']}, claim {cid}): {row['unit']!r}, but the claim counts in "
+                    f"{by_id.loc[cid, 'unit']!r}; a figure in another unit cannot bear on it")
+
+
 def bound_agrees(scope: str, value: float, claim: pd.Series) -> tuple[bool, str]:
     """Whether a bound admits the claim: a lower bound (``bound`` = lower in ``scopes.csv``: a
     narrower quantity or a part) or an upper one (a broader quantity)."""
@@ -210,6 +232,39 @@ def bound_agrees(scope: str, value: float, claim: pd.Series) -> tuple[bool, str]
     ok = lo <= value
     return ok, (f"{_fmt(value)} counts a broader quantity, so the claim's figure is at most {_fmt(value)}; "
                 f"the claim's range {_range(claim)} " + ("respects it" if ok else "exceeds it: the claim is too large"))
+
+
+def bound_can_fail(scope: str, value: float, claim: pd.Series) -> tuple[bool, str]:
+    """Whether a bound could have refuted the claim at all; ``(False, why)`` when it could not.
+
+    A lower bound under a claim that states only a lower bound ("at least", "more than") is
+    always respected; so is an upper bound under an "at most" claim (range starting at 0); and
+    a bound equal to the claimed figure (within the rounding of its printed digits) is the
+    claimed figure itself. None of
+    them tests the claim, so none is counted as a check (the claim stays unverifiable unless
+    something else bears on it).
+    """
+    lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
+    lower = vocab.scope_facts(scope)["bound"] == "lower"
+    if lower and not math.isfinite(hi):
+        return False, f"a lower bound under a claim of '{claim['qualifier']} {claim['printed']}' cannot fail"
+    if not lower and lo <= 0:
+        return False, f"an upper bound under a claim of '{claim['qualifier']} {claim['printed']}' cannot fail"
+    e_lo, e_hi = claims_mod.interval(float(claim["value"]), "exact", claim["printed"])
+    if e_lo <= value <= e_hi:
+        return False, (f"the bound equals the claimed figure {claim['printed']} (within its rounding, "
+                       f"{_fmt(e_lo)} to {_fmt(e_hi)}) and cannot separate it")
+    return True, ""
+
+
+def _source_name(row: pd.Series) -> str:
+    """A source in words: the publisher, and the outlet whose page was read when another."""
+    def text(key: str) -> str:
+        v = row.get(key)
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+    pub, rep = text("publisher") or text("publisher_id"), text("reported_by")
+    return pub + (f", as reported by {rep}" if rep and rep != pub else "")
 
 
 # --- comparisons -------------------------------------------------------------------------------
@@ -248,11 +303,13 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
             graded.append((row, scope, diff, grade, why_d))
         same_scope = vocab.same_scope()
         same = [g for g in graded if g[1] == same_scope]
-        for grade in sorted({g[3] for g in same}):
-            rows = pd.DataFrame([g[0] for g in same if g[3] == grade])
+        # one comparison per source (a source's parts printed separately are combined), so that
+        # two sources of the same quantity are set side by side, never one hidden behind another
+        for grade, source in sorted({(g[3], g[0]["source_id"]) for g in same}):
+            rows = pd.DataFrame([g[0] for g in same if g[3] == grade and g[0]["source_id"] == source])
             val, how = ev_mod.combined_value(rows)
             ok = agrees(val, claim)
-            why_d = "; ".join(sorted({g[4] for g in same if g[3] == grade and g[4]}))
+            why_d = "; ".join(sorted({g[4] for g in same if g[3] == grade and g[0]["source_id"] == source and g[4]}))
             notes_txt = "; ".join(n for n in rows["notes"].fillna("") if n)
             reason = (f"{_fmt(val)} ({_diff_text(val, pub)}) lies in the claim's range {_range(claim)}" if ok else
                       f"{_fmt(val)} ({_diff_text(val, pub)}) lies outside the claim's range {_range(claim)}")
@@ -260,16 +317,32 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
                 reason += f"; {notes_txt}"
             out.append(Comparison("evidence", ";".join(rows["evidence_id"]), ";".join(sorted(set(rows["evidence_file"]))),
                                   grade, same_scope, val, ok, f"published figure: {how}", reason, why_d,
-                                  str(rows["as_of"].max() or "")))
+                                  str(rows["as_of"].max() or ""), _source_name(rows.iloc[0])))
         for row, scope, diff, grade, why_d in graded:
             if scope == same_scope:
                 continue
-            val = float(row["value"])
+            val, _ = ev_mod.combined_value(pd.DataFrame([row]))  # a complement row gives total − value
+            facts_ = vocab.scope_facts(scope)
+            detail = f" (differs in {'; '.join(diff)})" if diff else ""
+            extra = f"; {row['notes']}" if row.get("notes") else ""
+            if not facts_["bound"]:  # another definition or base: neither a check nor a bound
+                ok = agrees(val, claim)
+                out.append(Comparison(
+                    "evidence", row["evidence_id"], row["evidence_file"], grade, scope, val, ok,
+                    f"{facts_['label']}{detail}: {_fmt(val)} ({row['evidence_id']})",
+                    f"{_fmt(val)} counts {facts_['label']}; it " + ("agrees with" if ok else "differs from")
+                    + f" the claim's range {_range(claim)}" + extra, why_d, str(row.get("as_of") or ""),
+                    _source_name(row)))
+                continue
             ok, why = bound_agrees(scope, val, claim)
-            detail = f" (differs in {'; '.join(diff)})" if diff else " (one component of the claimed total)"
+            can_fail, why_not = bound_can_fail(scope, val, claim)
+            if not can_fail and grade in vocab.independent_grades():  # a party's bound still shows where it comes from
+                notes.append(f"{scope} quantity {_fmt(val)} ({row['evidence_id']}): {why_not}, so it is not a check")
+                continue
+            detail = detail or " (one component of the claimed total)"
             out.append(Comparison("evidence", row["evidence_id"], row["evidence_file"], grade, scope, val, ok,
                                   f"{scope} quantity{detail}: {_fmt(val)} ({row['evidence_id']})",
-                                  why + (f"; {row['notes']}" if row.get("notes") else ""), why_d, str(row.get("as_of") or "")))
+                                  why + extra, why_d, str(row.get("as_of") or ""), _source_name(row)))
     kinds = vocab.relation_kinds().set_index("kind")
     for rid, kind, status, formula in relations:
         if not kinds.loc[kind, "tests"]:
@@ -284,12 +357,50 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
     return out, notes
 
 
-def _pick(comps: list[Comparison]) -> tuple[pd.Series | None, Comparison | None]:
-    """The first verdict (in precedence order) one of whose rules a comparison meets."""
+def dispute(comps: list[Comparison], claim: pd.Series, scopes: list[str]) -> Comparison | None:
+    """The dispute among independent comparisons, or None.
+
+    Disputed when, among the comparisons whose scope is in ``scopes``: sources of the claim's
+    own quantity disagree with each other — one agrees with the claim and another does not,
+    or two disagree with it and lie further apart than the claim's own rounding (the width of
+    its range) — or a source counting under another definition or base disagrees with the
+    claim (the figure depends on what is counted). Both sides are kept in the reason.
+    """
+    cs = [c for c in comps if c.scope in scopes and c.value is not None]
+    same = [c for c in cs if vocab.scope_facts(c.scope)["same_quantity"]]
+    other = [c for c in cs if not vocab.scope_facts(c.scope)["same_quantity"]]
+    lo, hi = claims_mod.interval(float(claim["value"]), claim["qualifier"], claim["printed"])
+    width = hi - lo
+    against = [c for c in same if not c.agrees]
+    apart = [(a, b) for i, a in enumerate(against) for b in against[i + 1:] if abs(a.value - b.value) > width]
+    split = any(c.agrees for c in same) and against
+    defined = [c for c in other if not c.agrees]
+    if not (split or apart or defined):
+        return None
+    sides = same + [c for c in other if c in defined or c.agrees]
+    text = "; ".join(f"{c.who or c.ids}: {_fmt(c.value)} ({'agrees with' if c.agrees else 'outside'} the claim's range"
+                     f"{', ' + vocab.scope_facts(c.scope)['label'] if c in other else ''}; {c.ids})" for c in sides)
+    why = ("sources of this quantity disagree" if (split or apart) else
+           "the figure depends on what is counted: a source counting it under another definition or base differs")
+    rank = {g: i for i, g in enumerate(vocab.grades()["grade"])}
+    best = min(sides, key=lambda c: rank[c.grade])
+    return Comparison("evidence", ";".join(c.ids for c in sides), ";".join(sorted({c.files for c in sides})),
+                      best.grade, same[0].scope if same else best.scope, None, False,
+                      f"{why}; neither side is picked", f"{why}: {text}", "", best.as_of, best.who)
+
+
+def _pick(comps: list[Comparison], claim: pd.Series | None = None) -> tuple[pd.Series | None, Comparison | None]:
+    """The first verdict (in precedence order) one of whose rules a comparison meets; a rule
+    with ``agreement`` = mixed is met by a :func:`dispute` among the comparisons it admits."""
     rank = {g: i for i, g in enumerate(vocab.grades()["grade"])}  # grades.csv order: (a) first
     ordered = sorted(comps, key=lambda c: (rank[c.grade], c.as_of == "", ""), reverse=False)
     for _, v in vocab.verdicts().iterrows():
         if not v["grades"]:
+            continue
+        if v["agreement"] == "mixed":
+            d = dispute([c for c in ordered if c.grade in v["grades"]], claim, v["scopes"]) if claim is not None else None
+            if d is not None:
+                return v, d
             continue
         for c in ordered:
             if c.grade in v["grades"] and c.scope in v["scopes"] and (
@@ -309,12 +420,13 @@ def judge(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: 
     """
     parties = parties if parties is not None else vocab.parties_of(claim["document"])
     comps, notes = comparisons(claim, recomputation, evidence_rows, relations, parties)
-    v, c = _pick(comps)
+    v, c = _pick(comps, claim)
     pub = float(claim["value"])
     out = {"verdict": vocab.fallback_verdict(), "grade": "", "scope": "", "independent_check": False,
            "reproduced_value": None, "bound_value": None, "difference": None, "relative_difference": None,
            "method": "", "evidence": "", "evidence_file": "", "why_not_independent": "", "reason": ""}
-    others = [x for x in comps if x is not c]
+    shown = set(c.ids.split(";")) if c is not None else set()
+    others = [x for x in comps if x is not c and not set(x.ids.split(";")) <= shown]
     if c is None:
         settle = str(claim.get("would_settle") or "").strip()
         out["reason"] = "no independent evidence, proxy or arithmetic bears on this claim" + (
@@ -323,7 +435,7 @@ def judge(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: 
         out.update({"verdict": v["verdict"], "grade": c.grade, "scope": c.scope, "method": c.method,
                     "evidence": c.ids, "evidence_file": c.files, "why_not_independent": c.why_not_independent,
                     "reason": c.reason,
-                    "independent_check": (c.grade in vocab.independent_grades()
+                    "independent_check": (vocab.accuracy_of()[v["verdict"]] != ""
                                           and bool(vocab.scope_facts(c.scope)["same_quantity"]))})
         if c.value is not None and vocab.scope_facts(c.scope)["reproduces"]:
             d = c.value - pub
@@ -339,22 +451,63 @@ def judge(claim: pd.Series, recomputation: Recomputation | None, evidence_rows: 
 
 def check_claims(claims: pd.DataFrame, relations_eval: pd.DataFrame, evidence: pd.DataFrame,
                  recomputations: dict[str, Recomputation]) -> pd.DataFrame:
-    """Verdict, grade and independence of every claim: ``data/processed/claims_check.csv``."""
+    """Verdict, grade and independence of every claim, judged fact by fact:
+    ``data/processed/claims_check.csv``.
+
+    Claims that state the same fact (:func:`mxrights.facts.assign`) are judged once, on the
+    claim with the narrowest range, with everything that bears on any of them: the evidence
+    rows and recomputations of every claim of the fact, their relations (except a repeat
+    within the fact, which is the fact restated, not a check), and as parties every author,
+    co-signer or commissioner of any document that states it (a source that wrote one of them
+    is independent of none). Each claim inherits the fact's verdict; a repeat never adds a
+    check. Adds ``fact_id``, ``fact_claims`` and ``same_quantity_facts``.
+    """
+    from . import facts as facts_mod
+
     rel_of: dict[str, list[tuple[str, str, str, str]]] = {}
+    members_of: dict[str, set[str]] = {}
     for r in relations_eval.itertuples(index=False):
+        members_of[r.relation_id] = set(r.claims.split(";"))
         for cid in r.claims.split(";"):
             rel_of.setdefault(cid, []).append((r.relation_id, r.kind, r.status, r.formula))
-    rows = []
+    fa = facts_mod.assign(claims)
+    by_id = claims.set_index("claim_id", drop=False)
+    judged: dict[str, dict] = {}
+    for fid, g in fa.groupby("fact_id", sort=False):
+        ids = list(g["claim_id"])
+        rep = by_id.loc[g["representative"].iloc[0]]
+        rows = pd.concat([ev_mod.for_claim(evidence, i) for i in ids]) if len(evidence) else evidence
+        rows = rows.drop_duplicates("evidence_id") if len(rows) else rows
+        rc = next((recomputations[i] for i in ids if i in recomputations), None)
+        rels, seen = [], set()
+        for i in ids:
+            for rel in rel_of.get(i, []):
+                if rel[0] not in seen and not members_of[rel[0]] <= set(ids):
+                    seen.add(rel[0])
+                    rels.append(rel)
+        parties = set().union(*(vocab.parties_of(d) for d in by_id.loc[ids, "document"].unique()))
+        res = judge(rep, rc, rows, rels, parties)
+        if len(ids) > 1:
+            res["reason"] = (f"one fact stated by {len(ids)} claims ({', '.join(ids)}), judged once on "
+                             f"{rep['claim_id']}: " + res["reason"])
+        judged[fid] = res
+    out = []
     for _, c in claims.iterrows():
-        res = judge(c, recomputations.get(c["claim_id"]), ev_mod.for_claim(evidence, c["claim_id"]),
-                    rel_of.get(c["claim_id"], []))
-        rows.append({"claim_id": c["claim_id"], "document": c["document"], "memo": c["memo"],
-                     "topic": c["topic"], "indicator": c["indicator"], "qualifier": c["qualifier"],
-                     "unit": c["unit"], "published_value": float(c["value"]), **res})
+        f = fa.loc[fa["claim_id"] == c["claim_id"]].iloc[0]
+        res = dict(judged[f["fact_id"]])
+        pub = float(c["value"])
+        if res["reproduced_value"] is not None:  # the difference from this claim's own figure
+            d = res["reproduced_value"] - pub
+            res.update({"difference": d, "relative_difference": d / pub if pub else None})
+        out.append({"claim_id": c["claim_id"], "document": c["document"], "memo": c["memo"],
+                    "topic": c["topic"], "indicator": c["indicator"], "qualifier": c["qualifier"],
+                    "unit": c["unit"], "published_value": pub, **res, "fact_id": f["fact_id"],
+                    "fact_claims": int(f["fact_claims"]), "same_quantity_facts": f["same_quantity_facts"]})
     cols = ["claim_id", "document", "memo", "topic", "indicator", "qualifier", "unit", "published_value",
             "verdict", "grade", "scope", "independent_check", "reproduced_value", "bound_value", "difference",
-            "relative_difference", "method", "evidence", "evidence_file", "why_not_independent", "reason"]
-    return pd.DataFrame(rows)[cols]
+            "relative_difference", "method", "evidence", "evidence_file", "why_not_independent", "reason",
+            "fact_id", "fact_claims", "same_quantity_facts"]
+    return pd.DataFrame(out)[cols]
 
 
 #: Labels of the group rows of :func:`verdict_counts`, per ``collection`` of ``memos.csv``.
@@ -362,13 +515,50 @@ GROUP_ROWS = {"seed": ("all seed documents", "the five seed documents"),
               "memo_series": ("all memo-series texts", "the memo series 2009-2021")}
 
 
-def verdict_counts(check: pd.DataFrame, collections: dict[str, str] | None = None) -> pd.DataFrame:
-    """Claims per document and verdict, with ``independent_pct``: the share of claims (percent)
-    met by independent evidence (grades a–c) of the same quantity, whether it agreed or not.
+def accuracy_counts(check: pd.DataFrame) -> pd.Series:
+    """What a set of claims (rows of ``claims_check``) says, counted by fact and by claim.
 
-    Rows: each document; then, when the documents belong to more than one ``collection``
-    (``memos.csv``: the seeds and the memo series), one row per collection; then ``all
-    documents``. Percentages are computed from the counts of the rows they summarise.
+    ``facts``: distinct facts (``fact_id``); ``facts_independent``: those checked against
+    independent evidence of their own quantity (``independent_check``); ``facts_holds``,
+    ``facts_wrong``, ``facts_disputed``: how those came out (``accuracy`` of the verdict in
+    verdicts.csv); ``facts_definition``: facts disputed only by sources that count under
+    another definition or base — the figure depends on what is counted, which is not a check
+    of it; ``facts_independent_pct``: the checked share of facts (percent). The same for claims
+    (``claims``, ``independent``, ``independent_pct``, ``claims_holds``…). A fact stated by
+    several claims counts once, whatever its repeats.
+    """
+    acc = check["verdict"].map(vocab.accuracy_of()).fillna("")
+    indep = check["independent_check"].astype(bool)
+    checked = acc.where(indep, "")
+    definition = (acc == "disputed") & ~indep
+    out = {"facts": check["fact_id"].nunique(), "facts_independent": check.loc[indep, "fact_id"].nunique()}
+    for a in ACCURACY_COLUMNS:
+        out[f"facts_{a}"] = check.loc[checked == a, "fact_id"].nunique()
+    out["facts_definition"] = check.loc[definition, "fact_id"].nunique()
+    out["facts_independent_pct"] = round(100 * out["facts_independent"] / out["facts"], 1) if out["facts"] else 0.0
+    out["claims"] = len(check)
+    out["independent"] = int(indep.sum())
+    out["independent_pct"] = round(100 * out["independent"] / out["claims"], 1) if len(check) else 0.0
+    for a in ACCURACY_COLUMNS:
+        out[f"claims_{a}"] = int((checked == a).sum())
+    out["claims_definition"] = int(definition.sum())
+    return pd.Series(out, dtype=object)
+
+
+#: The accuracy values counted in the headline, in its order (verdicts.csv ``accuracy``).
+ACCURACY_COLUMNS = [a for a in vocab.ACCURACY if a]
+
+
+def verdict_counts(check: pd.DataFrame, collections: dict[str, str] | None = None) -> pd.DataFrame:
+    """The verdict summary: per document, per collection and overall, what holds, by fact and by claim.
+
+    Columns: :func:`accuracy_counts` (facts; facts checked against independent evidence of
+    their quantity; of those, how many hold, are wrong, are disputed; the same for claims)
+    and the number of claims per verdict. Rows: each document; then, when the documents
+    belong to more than one ``collection`` (``memos.csv``: the seeds and the memo series), one
+    row per collection; then ``all documents``. Group rows count distinct facts across their
+    documents (a fact two documents state is one fact), and their shares are computed from
+    their own counts.
 
     Args:
         collections: document → collection (default: the ``collection`` column of ``memos.csv``;
@@ -378,26 +568,26 @@ def verdict_counts(check: pd.DataFrame, collections: dict[str, str] | None = Non
     if collections is None:
         m = vocab.memos()
         collections = dict(zip(m["document"], m["collection"]))
-    t = pd.crosstab(check["document"], check["verdict"]).reindex(columns=names, fill_value=0)
-    t["claims"] = t[names].sum(axis=1)
-    t["independent"] = check.groupby("document")["independent_check"].sum().reindex(t.index).astype(int)
-    t["independent_pct"] = (100 * t["independent"] / t["claims"]).round(1)
     memo = check.drop_duplicates("document").set_index("document")["memo"].to_dict()
 
-    def total(rows: pd.DataFrame) -> pd.Series:
-        out = rows[names + ["claims", "independent"]].sum()
-        out["independent_pct"] = round(100 * out["independent"] / out["claims"], 1)
-        return out
+    def row(rows: pd.DataFrame) -> pd.Series:
+        return pd.concat([accuracy_counts(rows), rows["verdict"].value_counts().reindex(names, fill_value=0)])
 
-    coll = t.index.to_series().map(collections)
+    out = {doc: row(g) for doc, g in check.groupby("document", sort=True)}
+    coll = check["document"].map(collections)
     if coll.nunique() > 1:
         for c, (doc_label, memo_label) in GROUP_ROWS.items():
             if (coll == c).any():
-                t.loc[doc_label] = total(t[coll.reindex(t.index) == c])
+                out[doc_label] = row(check[coll == c])
                 memo[doc_label] = memo_label
-    docs = [d for d in t.index if d in check["document"].values]
-    t.loc["all documents"] = total(t.loc[docs])
+    out["all documents"] = row(check)
     memo["all documents"] = "all memos"
-    t = t.reset_index().rename(columns={"index": "document"})
+    t = pd.DataFrame(out).T
+    t.index.name = "document"
+    t = t.reset_index()
     t.insert(1, "memo", t["document"].map(memo))
-    return t[["document", "memo", "claims", "independent", "independent_pct"] + names]
+    ints = [c for c in t.columns if c not in ("document", "memo", "facts_independent_pct", "independent_pct")]
+    t[ints] = t[ints].astype(int)
+    for c in ("facts_independent_pct", "independent_pct"):
+        t[c] = t[c].astype(float)
+    return t

@@ -86,26 +86,39 @@ def grades(path: Path | None = None) -> pd.DataFrame:
     return df
 
 
+#: What a verdict rule may ask of its comparisons (``agreement`` in verdicts.csv).
+AGREEMENTS = ("agrees", "disagrees", "any", "mixed")
+#: What a verdict says of a claim's accuracy (``accuracy`` in verdicts.csv), in headline order.
+ACCURACY = ("holds", "wrong", "disputed", "")
+
+
 @lru_cache(maxsize=4)
 def verdicts(path: Path | None = None) -> pd.DataFrame:
     """The verdict vocabulary in precedence order.
 
     Columns: ``verdict, precedence`` (int, 1 = decided first), ``label``, ``grades`` and
     ``scopes`` (lists: which evidence qualifies; both empty for the fallback verdict),
-    ``agreement`` (``agrees``, ``disagrees`` or ``any``), ``colour``, ``text_colour``,
-    ``description``.
+    ``agreement`` (``agrees``, ``disagrees``, ``any``, or ``mixed``: the qualifying sources
+    disagree with each other or with the claim under another definition, see
+    :func:`mxrights.verdicts.dispute`), ``colour``, ``text_colour``, ``description`` and
+    ``accuracy`` (what the verdict says of the claim's accuracy in the headline: ``holds``,
+    ``wrong``, ``disputed``, or empty for a verdict that does not test it).
     """
     path = path or _registered("verdict_vocabulary")
     df = _read(path, ["verdict", "precedence", "label", "grades", "scopes", "agreement", "colour",
-                      "text_colour", "description"], key="verdict")
+                      "text_colour", "description", "accuracy"], key="verdict")
     known_grades = set(grades()["grade"])
     for i, r in df.iterrows():
         for col, allowed in (("grades", known_grades), ("scopes", set(scope_names()))):
             bad = [x for x in _split(r[col]) if x not in allowed]
             if bad:
                 raise TableError(f"{path}, row {i + 2}, column {col}: unknown value(s) {bad}")
-        if r["agreement"] not in ("agrees", "disagrees", "any"):
-            raise TableError(f"{path}, row {i + 2}, column agreement: {r['agreement']!r} is not agrees, disagrees or any")
+        if r["agreement"] not in AGREEMENTS:
+            raise TableError(f"{path}, row {i + 2}, column agreement: {r['agreement']!r} is not one of "
+                             + ", ".join(AGREEMENTS))
+        if r["accuracy"] not in ACCURACY:
+            raise TableError(f"{path}, row {i + 2}, column accuracy: {r['accuracy']!r} is not one of "
+                             + ", ".join(repr(a) for a in ACCURACY))
     df["precedence"] = df["precedence"].astype(int)
     df["grades"] = df["grades"].map(_split)
     df["scopes"] = df["scopes"].map(_split)
@@ -193,6 +206,12 @@ def fallback_verdict() -> str:
     """The verdict given when no evidence bears on a claim."""
     v = verdicts()
     return v.loc[v["grades"].map(len) == 0, "verdict"].iloc[0]
+
+
+def accuracy_of() -> dict[str, str]:
+    """Verdict → ``holds``, ``wrong``, ``disputed`` or ``""`` (the verdict does not test accuracy)."""
+    v = verdicts()
+    return dict(zip(v["verdict"], v["accuracy"]))
 
 
 def independent_grades() -> list[str]:
