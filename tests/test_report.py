@@ -41,8 +41,9 @@ def test_non_independent_evidence_says_why():
 
 def test_consistent_claim_shows_the_relation_it_rests_on():
     html = _fragment("003_8ecdb167ec163fb0.txt", "protection_mechanism")  # the indicator's topic
-    assert ("relation <code>ai2014-protection-requests-split</code> (sum): ai2014-protection-requests (152) = "
-            "ai2014-protection-rejected (22) + ai2014-protection-accepted (130) — <b>pass</b>") in html
+    assert "the document's own arithmetic (sum): 130 = 41 + 89 — <b>pass</b>" in html  # literal template text
+    assert ("Consistent with the document&#39;s own figures (130 = 41 + 89), which says nothing about whether they "
+            "are right.") in html
 
 
 def test_proxy_claim_names_its_primary_file_and_hash():
@@ -50,7 +51,7 @@ def test_proxy_claim_names_its_primary_file_and_hash():
     files = registry.load_registry().set_index("name")
     card = html.split('id="wola2017-disappeared-total"')[1].split('<div class="claim"')[0]
     assert "proxy gives <b>32,963</b> (difference +963)" in card
-    assert "primary file <code>cenapi_records_import</code>" in card
+    assert "primary file: <a href=" in card and "CENAPI" in card
     assert files.loc["cenapi_records_import", "sha256"][:12] in card
 
 
@@ -162,3 +163,30 @@ def test_memo_series_page_lists_each_text_with_its_date_and_link():
     html = report.texts_html(ctx)
     row = ctx["texts"].iloc[0]
     assert row["published"] in html and f'href="{row["url"]}"' in html and html.count("<tr") == len(ctx["texts"]) + 1
+
+
+def test_a_card_opens_with_one_plain_sentence_and_folds_the_rest():
+    """Holds: the figure, its date and its source in words; no internal id or raw number in the text."""
+    import re
+
+    html = _fragment("001_f6785c70f59d5a73.txt", "disappearance")
+    card = html.split('id="cs2018-disappeared-total"')[1].split('<div class="claim"')[0]
+    first = card.split('<p class="quote">')[0]
+    assert ("Holds: 37,435 as of 30 April 2018, as the document says (“37,435”) — Executive Secretariat of the "
+            "National Public Security System (SESNSP), as reported by") in first
+    assert card.index("<details") > card.index('class="quote"')       # the rule trace is folded below
+    text = re.sub(r"<[^>]+>", " ", re.sub(r'(href|id)="[^"]*"', "", card))
+    assert not re.search(r"\bev-[a-z0-9-]+", text) and not re.search(r"\bcs2018-", text)
+    assert "36,270" in text and not re.search(r"(?<![\d,.])36270(?!\d)", text)   # the proxy's figure, formatted
+
+
+def test_an_unverifiable_card_shows_its_evidence_hunt():
+    html = _fragment("001_f6785c70f59d5a73.txt", "disappearance")
+    card = html.split('id="cs2018-remains-four-states"')[1].split('<div class="claim"')[0]
+    assert card.count("Evidence hunt.") == 1 and "could not be found again" in card
+
+
+def test_readable_turns_ids_into_marks_and_numbers_into_figures():
+    assert report._readable("7,208 (ev-a) and 36265 in 2018; relation x-y-z (cs2018-a (17) ≤ cs2018-b (8335): pass)",
+                            {"ev-a": "[1]"}) == "7,208 [1] and 36,265 in 2018; relation x-y-z (17 ≤ 8,335: pass)"
+    assert report.date_words("2018-04-30") == "30 April 2018" and report.date_words("2018-04") == "April 2018"

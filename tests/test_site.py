@@ -196,21 +196,24 @@ def test_one_page_lists_every_claim(builds):
     assert not missing, missing[:5]
 
 
-def test_memo_pages_lead_with_the_share_of_independent_checks(builds):
+def test_memo_pages_lead_with_the_accuracy_sentence_and_link_wrong_and_disputed_claims(builds):
     import pandas as pd
 
-    from mxrights import paths, vocab
+    from mxrights import paths, report, vocab
 
     a, _ = builds
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
     pages = vocab.memo_pages(set(check["document"]))
     assert set(pages["page"]) == set(vocab.memos().query("document in @check.document")["page"])
     for page_id, docs in zip(pages["page"], pages["documents"]):
-        mine = check[check["document"].isin(docs)]
-        n = int(mine["independent_check"].sum())
+        counts = report.page_share(check, docs)
         page = (a / "html" / f"{page_id}.html").read_text(encoding="utf-8")
-        lead = f"{100 * n / len(mine):.1f}% of the {len(mine)} claims on this page ({n}) were checked"
-        assert lead in page and page.index(lead) < page.index('id="Data"')
+        lead = f"{counts['facts_independent']:,} could be checked against independent evidence" \
+            if counts["facts_independent"] else "none could be checked against independent evidence"
+        assert f"Of {counts['facts']:,} distinct fact" in page and lead in page, page_id
+        assert page.index(lead) < page.index('id="Data"')
+        for r in report.flagged(check, docs).itertuples():      # each wrong or disputed claim links to its card
+            assert f'href="#{r.claim_id}"' in page[:page.index('id="Data"')], (page_id, r.claim_id)
     index = (a / "html" / "index.html").read_text(encoding="utf-8")
-    total = check["independent_check"].mean() * 100
-    assert f"<b>{total:.1f}%</b> of the {len(check)} claims" in index
+    total = pd.read_csv(paths.processed_dir() / "verdict_summary.csv").set_index("document").loc["all documents"]
+    assert f"Of {int(total['facts']):,} distinct facts in all the documents checked" in index

@@ -85,13 +85,17 @@ def to_csl_json(sources: pd.DataFrame) -> str:
     """CSL-JSON (a JSON array of items) of :func:`sources_table` rows, sorted keys, UTF-8 text.
 
     Types: ``dataset`` for files, ``article-newspaper`` for a figure reported by an outlet
-    (the outlet as ``container-title``), ``webpage`` otherwise. The publisher is the author
-    (a literal name, with its Spanish name in ``note``); the locator goes in ``note``.
+    (the outlet as author and ``container-title``: a press report is cited as the article it is,
+    and the body that produced the figure is named in ``note``), ``webpage`` otherwise, whose
+    author is the publisher (a literal name, with its Spanish name in ``note``); the locator goes
+    in ``note``.
     """
     items = []
     for r in sources.itertuples():
         kind = "dataset" if r.kind != "evidence source" else ("article-newspaper" if r.reported_by else "webpage")
-        item = {"id": r.key, "type": kind, "title": r.title, "author": [{"literal": r.publisher}],
+        # a press report is the article it is: the outlet is its author and container; the body
+        # that produced the figure is named in the note
+        item = {"id": r.key, "type": kind, "title": r.title, "author": [{"literal": r.reported_by or r.publisher}],
                 "URL": r.url if r.url.startswith("http") else None}
         if r.reported_by:
             item["container-title"] = r.reported_by
@@ -99,7 +103,8 @@ def to_csl_json(sources: pd.DataFrame) -> str:
             parts = _date_parts(text)
             if parts:
                 item[field] = {"date-parts": parts}
-        notes = [f"Spanish name: {r.publisher_es}" if r.publisher_es and r.publisher_es != r.publisher else "",
+        notes = [f"Figure produced by {r.publisher}" if r.reported_by else "",
+                 f"Spanish name: {r.publisher_es}" if r.publisher_es and r.publisher_es != r.publisher else "",
                  f"Locator: {r.locator}" if r.locator else ""]
         item["note"] = "; ".join(n for n in notes if n) or None
         items.append({k: v for k, v in item.items() if v is not None})
@@ -118,13 +123,14 @@ def _tex(text: str) -> str:
 def to_bibtex(sources: pd.DataFrame) -> str:
     """BibTeX (biblatex-friendly ``@misc``/``@dataset``/``@online`` entries) of :func:`sources_table` rows.
 
-    Text fields are escaped by :func:`_tex`; the publisher goes in ``author`` wrapped in braces
-    (a corporate author, not split into names); ``url`` is verbatim.
+    Text fields are escaped by :func:`_tex`; the author (the outlet of a press report, else the
+    publisher) is wrapped in braces (a corporate author, not split into names), the body that
+    produced a reported figure is in ``note``; ``url`` is verbatim.
     """
     out = []
     for r in sources.itertuples():
         etype = "dataset" if r.kind != "evidence source" else "online"
-        fields = [("author", "{" + _tex(r.publisher) + "}"), ("title", _tex(r.title))]
+        fields = [("author", "{" + _tex(r.reported_by or r.publisher) + "}"), ("title", _tex(r.title))]
         if r.reported_by:
             fields.append(("organization", _tex(r.reported_by)))
         year = _date_parts(r.date)
@@ -134,7 +140,8 @@ def to_bibtex(sources: pd.DataFrame) -> str:
             fields.append(("url", r.url))
         if _date_parts(r.retrieved):
             fields.append(("urldate", r.retrieved))
-        note = "; ".join(n for n in (f"Spanish name: {r.publisher_es}" if r.publisher_es and r.publisher_es != r.publisher
+        note = "; ".join(n for n in (f"Figure produced by {r.publisher}" if r.reported_by else "",
+                                     f"Spanish name: {r.publisher_es}" if r.publisher_es and r.publisher_es != r.publisher
                                      else "", f"Locator: {r.locator}" if r.locator else "") if n)
         if note:
             fields.append(("note", _tex(note)))

@@ -640,8 +640,8 @@ def survey_claims(check: pd.DataFrame, mirror: Path | None = None) -> pd.DataFra
         ``questionnaire``, ``published`` (percent), ``verdict`` (the current verdict, from
         evidence), ``evidence`` (its evidence ids), ``recomputed`` (estimate with its
         design-based 95 % interval and unweighted n when the edition's microdata are in the
-        mirror, else the empty string) and ``path`` (the function and command that recompute it,
-        or where to obtain the microdata).
+        mirror, else the empty string) and ``path`` (in a reader's words: how it was recomputed,
+        or where INEGI publishes the microdata that would recompute it).
     """
     _, statistics = _tables()
     linked = statistics[statistics["claim_id"].fillna("").isin(set(check["claim_id"]))]
@@ -660,10 +660,12 @@ def survey_claims(check: pd.DataFrame, mirror: Path | None = None) -> pd.DataFra
             r = res.loc[s.statistic_id]
             recomputed = (f"{r['estimate_pct']:.1f}% (95% CI {r['ci_low_pct']:.1f}–{r['ci_high_pct']:.1f}; "
                           f"n = {int(r['n_unweighted']):,})")
-        func = f"mxrights.enpol.estimate(load_edition('{s.edition}'), '{s.statistic_id}')"
-        path = (f"recomputed by {func}" if recomputed else
-                f"needs INEGI's ENPOL {s.edition} microdata in <mirror>/enpol/{s.edition}/ (not on this machine; "
-                f"{_landing(s.edition)}); then {func}")
+        # reader wording; the function and command (mxrights.enpol.estimate, `mxrights enpol`) are in
+        # the README and on the method page
+        path = ("recomputed from INEGI's microdata with the survey's design (weights, strata, finite-population "
+                "correction)" if recomputed else
+                f"from INEGI's ENPOL {s.edition} microdata ({_landing(s.edition)}), which this build does not hold; "
+                "with them, the figure is recomputed with the survey design's 95% interval")
         rows.append({"claim_id": s.claim_id, "statistic_id": s.statistic_id,
                      "definition": f"{s.definition_en}. Numerator: {s.numerator}; denominator: {s.denominator}.",
                      "questionnaire": s.questionnaire_items, "published": c["published_value"],

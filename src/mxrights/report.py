@@ -345,6 +345,23 @@ def grade_text(grade: str) -> str:
     return f"grade ({grade}): {g['label']}"
 
 
+def source_names(ids, evidence: pd.DataFrame) -> str:
+    """Evidence ids (``;``-joined) as the sources they are in words: "INEGI, as reported by CNN en Español"."""
+    from .verdicts import _source_name
+
+    ev = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
+    names = [_source_name(ev.loc[i]) for i in cell_text(ids).split(";") if i in ev.index]
+    return "; ".join(dict.fromkeys(names))
+
+
+def _language(text) -> str:
+    """``es`` for a quotation in Spanish (accented letters or common Spanish words), else ``en``."""
+    import re
+
+    t = cell_text(text).lower()
+    return "es" if re.search(r"[áéíóúñ¿¡]|\b(?:de|del|los|las|que|por|para|una|según|fueron|años)\b", t) else "en"
+
+
 def _items(ids: str, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> list[dict]:
     """What a verdict rests on: evidence rows, relations and primary files, as template context."""
     items = []
@@ -355,10 +372,10 @@ def _items(ids: str, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> 
                           "copy_locator": cell_text(e.get("copy_locator")), "title": e["title"], "publisher": e["publisher"],
                           "publisher_es": e["publisher_es"], "reported_by": cell_text(e["reported_by"]),
                           "locator": cell_text(e["locator"]), "value": number(e["value"]), "unit": e["unit"],
-                          "as_of": cell_text(e["as_of"])})
+                          "as_of": date_words(e["as_of"]), "lang": _language(e["locator"])})
         elif eid in rel.index:
             x = rel.loc[eid]
-            items.append({"kind": "relation", "id": eid, "relation_kind": x["kind"], "formula": x["formula"],
+            items.append({"kind": "relation", "id": eid, "relation_kind": x["kind"], "formula": _readable(x["formula"]),
                           "status": x["status"], "description": cell_text(x["description"])})
         elif eid in reg.index:
             f = reg.loc[eid]
@@ -367,6 +384,102 @@ def _items(ids: str, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> 
         else:
             items.append({"kind": "other", "id": eid})
     return items
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def date_words(value) -> str:
+    """``2018-04-30`` → "30 April 2018"; ``2018-04`` → "April 2018"; ``2018`` → "2018"."""
+    s = cell_text(value)
+    parts = s.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return s
+
+
+def _when(row) -> str:
+    """", as of 30 April 2018" for a dated figure, " for 2007 to October 2016" for a period."""
+    start, end, as_of = (cell_text(row.get(k)) for k in ("period_start", "period_end", "as_of"))
+    if start and end and start != end:
+        return f" for {date_words(start)} to {date_words(end)}"
+    if as_of:
+        return f" as of {date_words(as_of)}"
+    return f" for {date_words(end)}" if end else ""
+
+
+def _figure(value, unit: str) -> str:
+    """A figure with its unit in words: ``37,435``, ``46.6%``, ``2,400,000 US dollars``, ``1 year``, ``rank 4``."""
+    v = number(value)
+    if not v:
+        return ""
+    if unit == "rank":
+        return f"rank {v}"
+    words = {"count": "", "percent": "%", "usd": " US dollars", "score": " points", "ratio": " times"}
+    if unit in ("years", "months", "days"):
+        return f"{v} {unit[:-1] if v == '1' else unit}"
+    return f"{v}{words.get(unit, ' ' + unit)}"
+
+
+def verdict_sentence(r, claim: pd.Series, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> str:
+    """The plain sentence a claim's card opens with: the verdict's ``sentence`` template
+    (verdicts.csv) filled from structured fields — the source in words, its figure with its date
+    or period, the document's printed figure, the sides of a dispute, what would settle it.
+    No internal id and no raw number reaches it."""
+    from .verdicts import _source_name
+
+    v = vocab.verdicts().set_index("verdict").loc[r.verdict]
+    ids = [i for i in cell_text(r.evidence).split(";") if i]
+    rows = [ev.loc[i] for i in ids if i in ev.index]
+    first = rows[0] if rows else None
+    files = [reg.loc[i] for i in ids if i in reg.index]
+    value = r.reproduced_value if not pd.isna(r.reproduced_value) else r.bound_value
+    if first is not None:
+        who, when = _source_name(first), _when(first)
+    elif files:
+        who, when = f"a recomputation from {files[0]['publisher']}'s file", ""
+    else:
+        who, when = "", ""
+    scope = vocab.scope_facts(r.scope) if cell_text(r.scope) else None
+    unit = claim["unit"]
+    fields = {
+        "who": who, "when": when,
+        "figure": _figure(value, unit) if not pd.isna(value) else (_figure(first["value"], unit) if first is not None else ""),
+        "printed": claim["printed"],
+        "sides": "; ".join(f"{_figure(x['value'] if x.get('combine') != 'complement' else x['complement_of'] - x['value'], unit)}"
+                           f"{_when(x)} ({_source_name(x)}"
+                           + (f", counting {vocab.scope_facts(x['scope'])['label']}" if cell_text(x.get("scope"))
+                              and not vocab.scope_facts(x["scope"])["same_quantity"] else "") + ")"
+                           for x in rows) or "sources disagree",
+        "formula": "; ".join(_readable(rel.loc[i, "formula"]) for i in ids if i in rel.index) or "its figures",
+        "scope_label": scope["label"] if scope is not None else "",
+        "why": cell_text(r.why_not_independent) or "a party of the document",
+        "settle": cell_text(claim.get("would_settle")).rstrip(".") or "a source independent of the document's authors",
+    }
+    return v["sentence"].format_map(fields)
+
+
+def _readable(text: str, marks: dict[str, str] | None = None) -> str:
+    """A rule trace for readers: evidence ids become footnote marks (``[2]``) when the card lists
+    them, other internal ids are dropped (a claim id beside its figure leaves the figure), and bare
+    whole numbers of four digits or more get thousands separators (years 1900–2099 and parts of
+    dates are left alone)."""
+    import re
+
+    out = cell_text(text)
+    for key, mark in sorted((marks or {}).items(), key=lambda kv: -len(kv[0])):
+        out = re.sub(rf"\(?\b{re.escape(key)}\b\)?", mark, out)
+    out = re.sub(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+ \((-?\d[\d.,]*)\)", r"\1", out)  # "claim-id (130)" → "130"
+    out = re.sub(r"\s*\((?:ev|cs2018|wola2017|ai2014|giz2017|ohchr2020|ms20\d\d|xmemo|xdoc)-[a-z0-9-]+(?:;[a-z0-9-]+)*\)", "", out)
+    out = re.sub(r"\b(?:ev|xmemo|xdoc)-[a-z0-9-]+\b", "a source", out)
+    out = re.sub(r"\s*\b(?:cs2018|wola2017|ai2014|giz2017|ohchr2020|ms20\d\d)-[a-z0-9-]+\b", "", out)
+    out = re.sub(r"(?<![\d,.\-])(\d{4,})(?![\d,\-]|\.\d)",
+                 lambda m: m.group(1) if len(m.group(1)) == 4 and 1900 <= int(m.group(1)) <= 2099
+                 else f"{int(m.group(1)):,}", out)
+    return re.sub(r"  +", " ", out)
 
 
 def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame,
@@ -379,6 +492,8 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
     cl = claims.set_index("claim_id")
     ev = evidence.set_index("evidence_id")
     log = hunts_mod.load_hunts(set(claims["claim_id"]), set(evidence["evidence_id"]))
+    page_of = dict(zip(vocab.memos()["document"], vocab.memos()["page"]))
+    full = load_table("claims_check") if "fact_id" in claims_check.columns else None
     outcome_label = hunts_mod.outcomes().set_index("outcome")["label"]
     rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()
     reg = registry.set_index("name") if registry is not None else pd.DataFrame()
@@ -394,14 +509,25 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
             word = f"{scope['bound']} bound"
             figure, note = number(r.bound_value), "a different quantity"
         method = cell_text(r.method)
+        items = _items(r.evidence, ev, rel, reg)
+        marks = {i: f"[{k}]" for k, i in enumerate([x for x in cell_text(r.evidence).split(";") if x], start=1)}
+        same_fact = full[(full["fact_id"] == r.fact_id) & (full["claim_id"] != r.claim_id)] \
+            if full is not None and int(getattr(r, "fact_claims", 1) or 1) > 1 else None
+        reason = cell_text(r.reason)
+        if reason.startswith("one fact stated by"):
+            reason = reason.split(": ", 1)[-1]
         cards.append({"claim_id": r.claim_id, "quote": c["quote"], "badge": templating.markup(verdict_badge(r.verdict)),
+                      "sentence": verdict_sentence(r, c, ev, rel, reg),
+                      "also": [{"href": f"{page_of.get(x.document, '')}.html#{x.claim_id}", "memo": x.memo}
+                               for x in same_fact.itertuples()] if same_fact is not None else [],
                       "published": number(r.published_value), "unit": r.unit, "qualifier": r.qualifier,
                       "figure": figure, "figure_word": word, "figure_note": note, "grade": grade_text(cell_text(r.grade)),
                       "why": cell_text(r.why_not_independent),
-                      "reason": " ".join(t for t in (method + (":" if method else ""), cell_text(r.reason)) if t),
-                      "source_cited": cell_text(c["source_cited"]), "rests_on": _items(r.evidence, ev, rel, reg),
-                      "hunt": [{"searched_on": h.searched_on, "queries": h.queries, "corpus": h.corpus, "found": h.found,
-                                "outcome": outcome_label.get(h.outcome, h.outcome), "why": h.why}
+                      "reason": _readable(" ".join(t for t in (method + (":" if method else ""), reason) if t), marks),
+                      "source_cited": cell_text(c["source_cited"]), "rests_on": items,
+                      "hunt": [{"searched_on": date_words(h.searched_on), "queries": h.queries, "corpus": h.corpus,
+                                "found": _readable(h.found), "outcome": outcome_label.get(h.outcome, h.outcome),
+                                "why": _readable(h.why)}
                                for h in hunts_mod.for_claim(log, r.claim_id).itertuples()]})
     return cards
 
@@ -449,7 +575,7 @@ def _is_year_column(name) -> bool:
 
 
 def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: dict | None = None,
-               css_class: str = "", numeric: list[str] | None = None) -> str:
+               css_class: str = "", numeric: list[str] | None = None, row_ids: str | None = None) -> str:
     """An HTML table through the template ``table.html.j2`` (every cell escaped).
 
     Args:
@@ -461,6 +587,7 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: d
             empty cells.
         css_class: a class for the table element.
         numeric: columns aligned right (default: the numeric columns of ``df``).
+        row_ids: a column whose value becomes each row's ``id`` (an anchor to cite: ``#key``).
 
     Columns whose name is ``year`` or ends in ``_year`` or `` year`` print whole numbers
     without separators.
@@ -488,5 +615,5 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, formats: d
             target = cell_text(r[links[c]]) if c in links else ""
             ok = target.startswith(("http", "#")) or target.endswith(".html") or ".html#" in target
             cells.append({"text": text_, "href": target if ok and text_ else "", "num": c in numeric})
-        rows.append(cells)
+        rows.append({"id": cell_text(r[row_ids]) if row_ids else "", "cells": cells})
     return templating.render("table.html.j2", head=head, rows=rows, css_class=css_class)

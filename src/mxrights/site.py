@@ -26,9 +26,26 @@ from . import pages, paths, templating
 _LOCATION_PARAMETERS = {"processed_dir", "output_dir"}
 
 
+def build_stamp() -> str:
+    """"commit 1a2b3c4 of 2026-12-01" for the footer: the checkout's commit and its date (not the
+    build's clock, so two builds of one commit are byte-identical); empty outside a git checkout."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%h %cs"], cwd=paths.project_root(), capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    parts = out.stdout.split()
+    return f"commit {parts[0]} of {parts[1]}" if out.returncode == 0 and len(parts) == 2 else ""
+
+
 def _write(out: Path, template: str, page: str, title: str, **context) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    html = templating.render(template, nav=pages.navigation(), current=page, title=title, **context)
+    row = _page_row(page)
+    context.setdefault("description", row["title"] if row is not None else title)
+    html = templating.render(template, nav=pages.navigation(), current=page, title=title, stamp=build_stamp(),
+                             **context)
     out.write_text(html, encoding="utf-8")
     return out
 
@@ -66,6 +83,11 @@ def render_notebook(executed: Path, out: Path) -> Path:
     else:
         title = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"),
                      executed.stem)
+    import re
+
+    # one H1 per page, the page's own title: the notebook's generic first heading ("Memo reproduction",
+    # "Annual comparison") gives way to it
+    body = re.sub(r"<h1\b[^>]*>.*?</h1>", "", body, count=1, flags=re.S)
     return _write(out, "notebook.html.j2", executed.stem, title, body=templating.markup(body), behind=behind)
 
 
@@ -79,8 +101,8 @@ def _png(fig) -> str:
 
 
 def _site_map(check: pd.DataFrame) -> list[dict]:
-    """The index's map: each page group with its pages, titles and, for memo pages, the share of checks."""
-    from . import vocab
+    """The index's map: each page group with its pages, titles and, for memo pages, what holds (by fact)."""
+    from . import report, vocab
 
     df = pages.site_pages("")
     m = vocab.memos()
@@ -95,8 +117,10 @@ def _site_map(check: pd.DataFrame) -> list[dict]:
         for r in rows.itertuples():
             note = ""
             if r.page in by_page.index:
-                n, total = int(by_page.loc[r.page, "sum"]), int(by_page.loc[r.page, "size"])
-                note = f"{100 * n / total:.1f}% of {total} claims checked against independent evidence ({n})"
+                counts = report.page_share(check, list(m.loc[m["page"] == r.page, "document"]))
+                note = (f"{counts['facts_independent']:,} of {counts['facts']:,} facts checked against independent "
+                        f"evidence: {counts['facts_holds']:,} hold, {counts['facts_wrong']:,} wrong, "
+                        f"{counts['facts_disputed']:,} disputed")
             items.append({"page": r.page, "title": r.title, "note": note})
         out.append({"label": g.label_en, "label_es": g.label_es, "description": g.description, "pages": items})
     return out
@@ -227,10 +251,12 @@ def render_sources(out_dir: Path) -> Path:
     ev = src[src["kind"] == "evidence source"]
     cols = {"title": "title", "publisher": "publisher", "publisher_es": "publisher (Spanish)", "date": "published",
             "retrieved": "retrieved", "locator": "locator", "url": "url"}
-    files_tab = report.html_table(files[["key", "kind", *cols]].rename(columns=cols), links={"title": "url"})
+    files_tab = report.html_table(files[["key", "kind", *cols]].rename(columns=cols), links={"title": "url"},
+                                  row_ids="key")
+    ev = ev.assign(used_by=ev["used_by"].map(lambda ids: f"{len([i for i in ids.split(';') if i])} figure(s)"))
     ev_tab = report.html_table(ev[["key", *cols, "reported_by", "used_by"]].rename(columns=cols).rename(
-        columns={"reported_by": "reported by", "used_by": "evidence rows", "locator": "quoted words"}),
-        links={"title": "url"})
+        columns={"reported_by": "reported by", "used_by": "figures used", "locator": "quoted words"}),
+        links={"title": "url"}, row_ids="key")
     return _write(out_dir / "sources.html", "sources.html.j2", "sources", "Sources and citations — mxrights",
                   n_files=len(files), n_sources=len(ev), files_table=templating.markup(files_tab),
                   evidence_table=templating.markup(ev_tab), behind=None)
@@ -293,7 +319,7 @@ def method_body() -> str:
 
 def render_method(out_dir: Path) -> Path:
     """Write ``method.html`` (see :func:`method_body`)."""
-    return _write(out_dir / "method.html", "notebook.html.j2", "method",
+    return _write(out_dir / "method.html", "method.html.j2", "method",
                   "Method: verdicts, evidence grades and relations — mxrights", body=templating.markup(method_body()),
                   behind=None)
 

@@ -29,6 +29,7 @@ Each table is read once per process and validated; a bad cell raises
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,6 +89,8 @@ def grades(path: Path | None = None) -> pd.DataFrame:
 
 #: What a verdict rule may ask of its comparisons (``agreement`` in verdicts.csv).
 AGREEMENTS = ("agrees", "disagrees", "any", "mixed")
+#: The fields a verdict's ``sentence`` may use (filled by :func:`mxrights.report.verdict_sentence`).
+SENTENCE_FIELDS = ("who", "figure", "when", "printed", "sides", "formula", "scope_label", "why", "settle")
 #: What a verdict says of a claim's accuracy (``accuracy`` in verdicts.csv), in headline order.
 ACCURACY = ("holds", "wrong", "disputed", "")
 
@@ -102,11 +105,13 @@ def verdicts(path: Path | None = None) -> pd.DataFrame:
     disagree with each other or with the claim under another definition, see
     :func:`mxrights.verdicts.dispute`), ``colour``, ``text_colour``, ``description`` and
     ``accuracy`` (what the verdict says of the claim's accuracy in the headline: ``holds``,
-    ``wrong``, ``disputed``, or empty for a verdict that does not test it).
+    ``wrong``, ``disputed``, or empty for a verdict that does not test it), ``short`` (a word or
+    two for tables) and ``sentence`` (the plain sentence a claim's card opens with, with fields
+    of :data:`SENTENCE_FIELDS` in braces).
     """
     path = path or _registered("verdict_vocabulary")
     df = _read(path, ["verdict", "precedence", "label", "grades", "scopes", "agreement", "colour",
-                      "text_colour", "description", "accuracy"], key="verdict")
+                      "text_colour", "description", "accuracy", "short", "sentence"], key="verdict")
     known_grades = set(grades()["grade"])
     for i, r in df.iterrows():
         for col, allowed in (("grades", known_grades), ("scopes", set(scope_names()))):
@@ -116,6 +121,10 @@ def verdicts(path: Path | None = None) -> pd.DataFrame:
         if r["agreement"] not in AGREEMENTS:
             raise TableError(f"{path}, row {i + 2}, column agreement: {r['agreement']!r} is not one of "
                              + ", ".join(AGREEMENTS))
+        bad = sorted(set(re.findall(r"{(\w+)}", r["sentence"])) - set(SENTENCE_FIELDS))
+        if bad:
+            raise TableError(f"{path}, row {i + 2}, column sentence: unknown field(s) {bad}; known: "
+                             + ", ".join(SENTENCE_FIELDS))
         if r["accuracy"] not in ACCURACY:
             raise TableError(f"{path}, row {i + 2}, column accuracy: {r['accuracy']!r} is not one of "
                              + ", ".join(repr(a) for a in ACCURACY))
