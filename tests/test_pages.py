@@ -65,6 +65,10 @@ def test_explorer_rows_find_37435_and_link_to_the_card():
     for r in hit.itertuples():
         doc = check.set_index("claim_id").loc[r.claim_id, "document"]
         assert r.href == f"{page_of[doc]}.html#{r.claim_id}"
+    one = rows.set_index("claim_id").loc["cs2018-disappeared-total"]
+    assert set("37435 37,435 37.435 37 mil".split(" ")) <= set(one["search"].split(" "))   # however a reader types it
+    severity = rows.sort_values("severity")["verdict"].drop_duplicates().tolist()
+    assert severity[:2] == ["Wrong", "Disputed"]                          # the verdict sorts by severity
     bound = rows[rows["reproduced"].str.endswith("(bound)")]
     assert len(bound) == check["bound_value"].notna().sum() - (check["reproduced_value"].notna() & check["bound_value"].notna()).sum()
 

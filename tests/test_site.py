@@ -131,7 +131,7 @@ def test_site_in_headless_chromium(builds, root):
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems: list[str] = []
             page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -160,23 +160,39 @@ def test_site_in_headless_chromium(builds, root):
                          "sources.html", "summary.html"):
                 page.goto(base + name, wait_until="load")
                 page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=False)
-            # the explorer: type the figure, follow the first result to its claim card
+            # the explorer: a figure however it is written finds the claim; follow it to its card
             page.goto(base + "claims.html", wait_until="load")
-            box = page.locator("input[type=search]").first
-            box.fill("37,435")
-            page.wait_for_function("document.querySelectorAll('#claims-table tbody tr').length >= 1")
-            first = page.locator("#claims-table tbody tr").first
-            assert "37,435" in first.inner_text()
+            page.wait_for_function("document.querySelector('#claims-table.dataTable') !== null")
+            box = page.locator(".dt-search input").first
+            for typed in ("37435", "37.435", "37 mil", "37,435"):
+                box.fill(typed)
+                page.wait_for_timeout(300)
+                first = page.locator("#claims-table tbody tr").first
+                assert "37,435" in first.inner_text(), typed
+            assert "q=37%2C435" in page.url                                   # the search lives in the address
             link = first.locator("a").first
-            claim_id = link.inner_text().strip()
+            claim_id = link.get_attribute("href").split("#")[1]
             link.click()
             page.wait_for_load_state("load")
             assert page.url.endswith("#" + claim_id), page.url
             card = page.locator(f"[id='{claim_id}']")
             assert card.is_visible() and "37,435" in card.inner_text()
+            assert card.inner_text().lstrip().split(":")[0].endswith("Holds")   # the verdict sentence comes first
             page.screenshot(path=str(shots / "explorer_to_card.png"), full_page=False)
+            # a click on the verdict header sorts by severity: wrong and disputed first; the order is kept on reload
+            page.goto(base + "claims.html", wait_until="load")
+            page.wait_for_function("document.querySelector('#claims-table.dataTable') !== null")
+            page.locator("#claims-table thead th").nth(2).locator(".dt-column-title").click()
+            page.wait_for_timeout(300)
+            top = page.locator("#claims-table tbody tr").first.locator("td").nth(2).inner_text()
+            assert top in {"Wrong", "Disputed"}, top
+            page.goto(page.url, wait_until="load")
+            page.wait_for_function("document.querySelector('#claims-table.dataTable') !== null")
+            page.wait_for_timeout(300)
+            assert page.locator("#claims-table tbody tr").first.locator("td").nth(2).inner_text() == top
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
             phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-            for name in ("index.html", "memo_series_2016.html"):
+            for name in ("index.html", "memo_series_2016.html", "claims.html"):
                 phone.goto(base + name, wait_until="load")
                 width = phone.evaluate("document.documentElement.scrollWidth")
                 assert width <= 390, f"{name} is {width} px wide on a 390 px phone"

@@ -160,22 +160,45 @@ def render_index(out_dir: Path) -> Path:
                   summary_table=templating.markup(report.summary_html(summary)), site_map=_site_map(check), behind=None)
 
 
+def _number_variants(value: float) -> str:
+    """The ways a reader may type a figure: ``37435 37,435 37.435 37 mil`` (hidden search text)."""
+    if value is None or pd.isna(value):
+        return ""
+    v = float(value)
+    if v != int(v):
+        return f"{v:g} {str(v).replace('.', ',')}"
+    n = int(v)
+    out = [str(n), f"{n:,}", f"{n:,}".replace(",", ".")]
+    if n >= 1000:
+        out.append(f"{n // 1000} mil")
+    if n >= 1_000_000:
+        out.append(f"{n / 1_000_000:g} millones")
+    return " ".join(dict.fromkeys(out))
+
+
 def explorer_rows(check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
     """One row per claim of every document, for the claims explorer.
 
     Returns columns ``claim_id``, ``href`` (the claim's card: ``<page>.html#<claim_id>``),
-    ``document`` (memo id), ``memo_year``, ``topic``, ``quote``, ``published`` (the figure as
-    printed, with unit), ``verdict`` (label), ``grade``, ``reproduced`` (the evidence figure,
-    a bound marked as such, or empty), ``source`` and ``source_url`` (the first evidence row's
-    title and link; empty when there is none). Figures carry thousands separators, so a
-    search for ``37,435`` finds the claims that print it.
+    ``document`` (the document's name as the site's navigation gives it), ``memo_year``,
+    ``topic`` (English and Spanish labels), ``quote``, ``published`` (the figure as printed,
+    with unit), ``verdict`` (short label), ``severity`` (sort key: wrong first, then disputed,
+    then the verdicts' precedence), ``grade``, ``reproduced`` (the evidence figure, a bound
+    marked as such, or empty), ``source`` and ``source_url`` (the first evidence row's source
+    in words and link), and ``search`` (hidden text: the figure however it may be typed —
+    37435, 37,435, 37.435, 37 mil — and the indicator's Spanish label).
     """
     from . import report, vocab
 
     m = vocab.memos().set_index("document")
     year = vocab.memo_years()
     scopes = vocab.scopes().set_index("scope")
-    labels = vocab.verdicts().set_index("verdict")["label"]
+    v = vocab.verdicts().set_index("verdict")
+    first_of = {"wrong": 0, "disputed": 1}
+    severity = {k: first_of.get(r["accuracy"], 2) * 100 + int(r["precedence"]) for k, r in v.iterrows()}
+    topics = vocab.topic_table().set_index("topic")
+    ind = vocab.indicators().set_index("indicator")
+    site = pages.site_pages("").set_index("page")
     quotes = claims.set_index("claim_id")["quote"]
     ev = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
     rows = []
@@ -183,25 +206,38 @@ def explorer_rows(check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFr
         doc = m.loc[r.document]
         scope = scopes.loc[r.scope] if isinstance(r.scope, str) and r.scope else None
         if not pd.isna(r.reproduced_value):
-            reproduced = report.number(r.reproduced_value) + ("" if scope["same_quantity"] else f" ({r.scope})")
+            reproduced = report.number(r.reproduced_value) + ("" if scope["same_quantity"] else f" ({scope['label']})")
         elif not pd.isna(r.bound_value):
             reproduced = ("at most " if scope["bound"] == "upper" else "at least ") + report.number(r.bound_value) + " (bound)"
         else:
             reproduced = ""
         first = next((e for e in report.cell_text(r.evidence).split(";") if e in ev.index), "")
-        rows.append({"claim_id": r.claim_id, "href": f"{doc['page']}.html#{r.claim_id}", "document": doc["memo"],
-                     "memo_year": str(year[r.document]), "topic": r.topic,
+        name = (site.loc[doc["page"], "label"] if doc["collection"] == "seed" and doc["page"] in site.index
+                else f"{report.cell_text(doc.get('outlet')) or doc['author']} ({str(doc['published'])[:4]})")
+        topic = topics.loc[r.topic] if r.topic in topics.index else None
+        label_es = report.cell_text(ind.loc[r.indicator, "label_es"]) if r.indicator in ind.index else ""
+        rows.append({"claim_id": r.claim_id, "href": f"{doc['page']}.html#{r.claim_id}", "document": name,
+                     "memo_year": str(year[r.document]),
+                     "topic": f"{topic['label_en']} / {topic['label_es']}" if topic is not None else r.topic,
                      "quote": quotes.get(r.claim_id, ""),
-                     "published": f"{report.number(r.published_value)} {r.unit}".strip(),
-                     "verdict": labels[r.verdict], "grade": report.cell_text(r.grade), "reproduced": reproduced,
-                     "source": ev.loc[first, "title"] if first else "", "source_url": ev.loc[first, "url"] if first else ""})
+                     "published": report._figure(r.published_value, r.unit) or f"{report.number(r.published_value)} {r.unit}",
+                     "verdict": v.loc[r.verdict, "short"], "severity": severity[r.verdict],
+                     "grade": report.grade_text(report.cell_text(r.grade)), "reproduced": reproduced,
+                     "source": report.source_names(first, evidence) if first else "",
+                     "source_url": report.cell_text(ev.loc[first, "url"]) or report.cell_text(ev.loc[first].get("copy_url"))
+                     if first else "",
+                     "search": " ".join(t for t in (_number_variants(r.published_value), label_es) if t)})
     return pd.DataFrame(rows)
 
 
 def explorer_html(rows: pd.DataFrame) -> tuple[str, str]:
     """The explorer's table as ``(head, body)`` HTML: DataTables, shipped inside the page by
-    itables (nothing fetched from a CDN), searchable, sortable and filterable per column. Every
-    text is escaped here, because the table is given to DataTables as HTML (links)."""
+    itables (nothing fetched from a CDN). Five short columns fit a 1,280 px screen (the quote
+    linked to its card, the document, the verdict, the printed figure, the evidence figure);
+    the rest folds into a last column. The verdict sorts by severity (wrong and disputed first)
+    through a hidden key; the printed figure carries hidden variants so that 37435, 37,435,
+    37.435 and "37 mil" all find it. Every text is escaped here, because the table is given to
+    DataTables as HTML (links)."""
     import html
 
     import itables.options as opt
@@ -211,13 +247,19 @@ def explorer_html(rows: pd.DataFrame) -> tuple[str, str]:
     def link(href: str, text: str) -> str:
         return f'<a href="{html.escape(href)}">{html.escape(text)}</a>' if href else html.escape(text)
 
+    def hidden(text: str) -> str:
+        return f'<span class="sr-search" hidden>{html.escape(text)}</span>' if text else ""
+
+    more = [f"<details><summary>more</summary>{html.escape(y)} · {html.escape(t)} · {html.escape(g or 'no evidence')}"
+            + (f" · {link(u, s)}" if s else "") + "</details>"
+            for y, t, g, u, s in zip(rows["memo_year"], rows["topic"], rows["grade"], rows["source_url"], rows["source"])]
     shown = pd.DataFrame({
-        "claim": [link(h, c) for h, c in zip(rows["href"], rows["claim_id"])],
-        "document": rows["document"].map(html.escape), "memo year": rows["memo_year"].map(html.escape),
-        "topic": rows["topic"].map(html.escape), "quote": rows["quote"].map(html.escape),
-        "published": rows["published"].map(html.escape), "verdict": rows["verdict"].map(html.escape),
-        "grade": rows["grade"].map(html.escape), "evidence figure": rows["reproduced"].map(html.escape),
-        "source": [link(u, s) for u, s in zip(rows["source_url"], rows["source"])]})
+        "claim": [link(h, q) for h, q in zip(rows["href"], rows["quote"])],
+        "document": rows["document"].map(html.escape),
+        "verdict": [f'<span hidden>{k:03d}</span>{html.escape(v)}' for k, v in zip(rows["severity"], rows["verdict"])],
+        "printed": [html.escape(p) + hidden(x) for p, x in zip(rows["published"], rows["search"])],
+        "evidence gives": rows["reproduced"].map(html.escape),
+        "more": more})
     table = to_html_datatable(shown, connected=False, table_id="claims-table", allow_html=True, showIndex=False,
                               display_logo_when_loading=False, classes="display compact", order=[], pageLength=25,
                               lengthMenu=[10, 25, 100, len(shown)], column_filters="footer", maxBytes=0,
