@@ -190,3 +190,19 @@ def test_readable_turns_ids_into_marks_and_numbers_into_figures():
     assert report._readable("7,208 (ev-a) and 36265 in 2018; relation x-y-z (cs2018-a (17) ≤ cs2018-b (8335): pass)",
                             {"ev-a": "[1]"}) == "7,208 [1] and 36,265 in 2018; relation x-y-z (17 ≤ 8,335: pass)"
     assert report.date_words("2018-04-30") == "30 April 2018" and report.date_words("2018-04") == "April 2018"
+
+
+def test_values_table_shows_each_sources_year_gaps_and_conflicts():
+    """Hand-made: source A has 2010 and 2012 (2011 missing: an empty cell, not a bridged value),
+    a partial 2013 and two different figures for 2012; a memo claim sits in its own column."""
+    annual = pd.DataFrame({
+        "indicator": "x", "unit": "count", "geography": "Mexico",
+        "year": [2010, 2012, 2012, 2013, 2012], "as_of": ["2011", "2013-01", "2013-06", "2013-06", "2012-06"],
+        "value": [1200.0, 3400.0, 3500.0, 800.0, 3000.0], "partial_year": [False, False, False, True, False],
+        "kind": ["official", "official", "official", "official", "memo-claim"],
+        "source_label": ["A", "A", "A", "A", "memo 2012"], "source_id": ["a", "a", "a", "a", "m"]})
+    t = report.values_table(annual, "x", 2000, 2020)
+    assert t.columns.tolist() == ["year", "A", "memo claims"]
+    assert t["year"].tolist() == [2010, 2012, 2013]
+    assert t.set_index("year")["A"].to_dict() == {2010: "1,200", 2012: "3,400 / 3,500", 2013: "800 (partial year)"}
+    assert t.set_index("year").loc[2012, "memo claims"] == "3,000"

@@ -147,7 +147,8 @@ def test_site_in_headless_chromium(builds, root):
                 bad = [c for c in cells if c in BAD_CELLS]
                 assert not bad, f"{name}: {len(bad)} cells read {bad[0]!r}"
                 hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
-                local = {h.split("#")[0] for h in hrefs if h and not h.startswith(("http://", "https://", "#", "mailto:"))}
+                local = {h.split("#")[0] for h in hrefs
+                         if h and not h.startswith(("http://", "https://", "#", "mailto:", "data:"))}
                 others = {h for h in local if h.endswith(".html") and h != name}
                 assert "index.html" in local or name == "index.html", f"{name} does not link to the index"
                 assert len(others) >= 3, f"{name} links to only {sorted(others)}"
@@ -197,6 +198,24 @@ def test_site_in_headless_chromium(builds, root):
                 width = phone.evaluate("document.documentElement.scrollWidth")
                 assert width <= 390, f"{name} is {width} px wide on a 390 px phone"
                 phone.screenshot(path=str(shots / name.replace(".html", "_phone.png")), full_page=False)
+            # accessibility (axe-core, shipped in tests/vendor: nothing fetched) and no sideways scroll, every page,
+            # on a 1,280 px screen and a 390 px phone
+            axe = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+            found = []
+            for width in (1280, 390):
+                view = browser.new_page(viewport={"width": width, "height": 900})
+                for name in names:
+                    view.goto(base + name, wait_until="load")
+                    view.add_script_tag(content=axe)
+                    violations = view.evaluate(
+                        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                        ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 2).join(', ')}`)")
+                    found += [f"{width} px {name}: {v}" for v in violations]
+                    wide = view.evaluate("document.documentElement.scrollWidth")
+                    if wide > width:
+                        found.append(f"{width} px {name}: the page is {wide} px wide")
+                view.close()
+            assert not found, found
             browser.close()
         assert not problems, problems
     finally:

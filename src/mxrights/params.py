@@ -129,8 +129,8 @@ def _check_value(name: str, value, kind: str, params: dict) -> None:
         raise _fail(name, value, "is not valid; valid: " + ", ".join(map(str, valid)))
 
 
-def check(notebook: str, **params) -> dict:
-    """Check a notebook's parameters; return them unchanged.
+def check(notebook: str, **params) -> None:
+    """Check a notebook's parameters (nothing is returned, so a notebook cell calling it prints nothing).
 
     Args:
         notebook: the notebook's name (for the message), e.g. ``annual_comparison``.
@@ -157,7 +157,7 @@ def check(notebook: str, **params) -> dict:
         before = t.loc[name, "not_before"]
         if before and before in params and value < params[before]:
             raise ParameterError(f"{notebook}: parameter {name}={value!r} is before {before}={params[before]!r}")
-    return params
+    return None
 
 
 def coerce(name: str, text: str):

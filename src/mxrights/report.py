@@ -194,27 +194,78 @@ def verdict_chart(check: pd.DataFrame, title: str):
 
 
 #: One marker per kind of point, the same on every chart.
+#: Series colours: the Okabe–Ito palette, safe for the common colour-vision deficiencies, without its
+#: vermillion, which only memo claims wear (a memo point never shares a series' colour).
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
+MEMO_COLOUR = "#D55E00"
+#: Chart text in points: at the 100 px per inch the site shows charts at, 8 pt is 11 px.
+CHART_TEXT = 8
+
 KIND_STYLE = {"recomputed": {"marker": "s", "label": "recomputed from primary data"},
               "official": {"marker": "o", "label": "published figure"},
               "memo-claim": {"marker": "X", "label": "memo claim"}}
 
 
 def show_figure(fig, alt: str, caption: str) -> None:
-    """Display a matplotlib figure in a notebook as a PNG at twice its display resolution, with
-    its alt text (what a screen reader says; the site's ``<img alt>``) and a caption; close it.
+    """Display a matplotlib figure in a notebook as SVG (vector: text stays sharp and as large as
+    drawn at any zoom), inside an ``<img>`` with its alt text (what a screen reader says) and a
+    caption; close it.
 
-    The display width in CSS pixels is the figure's width in inches × 100; the PNG is drawn at
-    200 dpi, so it stays sharp on a 2× screen (a 6.4-inch chart: 640 px shown, 1,280 px drawn).
+    The display width in CSS pixels is the figure's width in inches × 100, so text drawn at
+    :data:`CHART_TEXT` points renders at 11 px or more on a desktop screen.
     """
+    import base64
+
     import matplotlib.pyplot as plt
-    from IPython.display import Image, Markdown, display
+    from IPython.display import HTML, Markdown, display
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
+    with plt.rc_context({"svg.hashsalt": "mxrights", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     width = round(fig.get_figwidth() * 100)
     plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png", width=width, metadata={"alt": alt}))
+    import html as html_mod
+
+    data = base64.b64encode(buf.getvalue()).decode()
+    display(HTML(f'<img class="chart" width="{width}" alt="{html_mod.escape(alt)}" '
+                 f'src="data:image/svg+xml;base64,{data}">'))
     display(Markdown(f"*Figure: {caption}*"))
+
+
+def values_table(annual: pd.DataFrame, indicator: str, first: int, last: int) -> pd.DataFrame:
+    """The yearly values a chart draws, one row per year and one column per source (memo claims
+    in their own column), as readers read them: thousands separators, the unit in the header,
+    "(partial year)" and a second figure for the same year written out, empty where a source has
+    no figure."""
+    sub = annual[(annual["indicator"] == indicator) & annual["year"].between(first, last)].copy()
+    if sub.empty:
+        return pd.DataFrame()
+    unit = sub["unit"].iloc[0]
+    sub["column"] = sub["source_label"].where(sub["kind"] != "memo-claim", "memo claims")
+    sub["text"] = [(_figure(v, unit) if unit != "count" else number(v)) + (" (partial year)" if bool(p) else "")
+                   for v, p in zip(sub["value"], sub["partial_year"])]
+    sub = sub.sort_values(["year", "as_of"], kind="stable")
+    # two different figures one source gave for a year are both shown ("50 / 49"); a repeat once
+    wide = sub.groupby(["year", "column"], sort=True)["text"].agg(lambda t: " / ".join(dict.fromkeys(t))) \
+        .unstack("column").fillna("")
+    wide.columns.name = None
+    order = [c for c in sorted(wide.columns) if c != "memo claims"] + (["memo claims"] if "memo claims" in wide.columns else [])
+    wide = wide[order].reset_index()
+    unit_words = {"count": "", "percent": " (%)", "usd": " (US dollars)"}
+    return wide.rename(columns={c: f"{c}{unit_words.get(unit, f' ({unit})')}" for c in order})
+
+
+def show_values(table: pd.DataFrame, name: str) -> None:
+    """Display a values table folded under its chart, with the same values as a CSV to download
+    (a ``data:`` link: it works offline)."""
+    import base64
+
+    from IPython.display import HTML, display
+
+    if table.empty:
+        return
+    csv = base64.b64encode(table.to_csv(index=False, lineterminator="\n").encode("utf-8")).decode()
+    display(HTML(templating.render("values.html.j2", table=templating.markup(html_table(table)), name=name, csv=csv)))
 
 
 def verdict_alt(check: pd.DataFrame) -> str:
@@ -273,16 +324,18 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
         return None
     sub["note"] = sub["note"].fillna("")
     n_entries = sub.loc[sub["kind"] != "memo-claim", "source_label"].nunique() * 2 + 1
-    fig, ax = plt.subplots(figsize=(6.4, 2.9 + 0.14 * n_entries), dpi=200, layout="constrained")
-    palette = plt.get_cmap("tab10")
+    fig, ax = plt.subplots(figsize=(6.4, 3.2 + 0.2 * n_entries), dpi=200, layout="constrained")
     lines = sub[sub["kind"] != "memo-claim"]
     for i, (src, g) in enumerate(lines.groupby("source_label", sort=True)):
         g = g.sort_values(["year", "as_of"])
         kind = g["kind"].iloc[0]
-        colour = palette(i % 10)
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         main = g.drop_duplicates("year", keep="first")
-        whole = main[~main["partial_year"].astype(bool)]
-        ax.plot(whole["year"], whole["value"], color=colour, marker=KIND_STYLE[kind]["marker"], markersize=4,
+        whole = main[~main["partial_year"].astype(bool)].set_index("year")["value"]
+        # a year without a figure is a gap in the line, never bridged
+        span = range(int(whole.index.min()), int(whole.index.max()) + 1) if len(whole) else []
+        whole = whole.reindex(span)
+        ax.plot(whole.index, whole.values, color=colour, marker=KIND_STYLE[kind]["marker"], markersize=4,
                 linewidth=1.4, label=f"{src} ({KIND_STYLE[kind]['label']})")
         part = g[g["partial_year"].astype(bool)]
         if len(part):
@@ -297,18 +350,24 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
     if len(pts):
         m = vocab.memos()
         memo_year = dict(zip(m["memo"], vocab.memo_years(m).values))   # a memo point's source_id is its memo
-        ax.scatter(pts["year"], pts["value"], marker="X", s=60, color="#b2182b", zorder=5, label="memo claim")
-        for r in pts.itertuples():
-            ax.annotate(f"memo {memo_year.get(r.source_id, r.year)}",
-                        (r.year, r.value), textcoords="offset points", xytext=(5, 5), fontsize=6, color="#b2182b")
-    ax.set_title(label, fontsize=9)
-    ax.set_xlabel("year")
-    ax.set_ylabel(sub["unit"].iloc[0], fontsize=8)
+        # hollow, drawn over the series so a memo cross never hides a point
+        ax.scatter(pts["year"], pts["value"], marker="X", s=70, facecolors="none", edgecolors=MEMO_COLOUR,
+                   linewidths=1.3, zorder=5, label="memo claim")
+        placed: dict[int, int] = {}
+        for r in pts.sort_values(["year", "value"]).itertuples():
+            k = placed.get(int(r.year), 0)
+            placed[int(r.year)] = k + 1
+            # labels of one year stack upwards instead of overlapping
+            ax.annotate(f"memo {memo_year.get(r.source_id, r.year)}", (r.year, r.value), textcoords="offset points",
+                        xytext=(6, 6 + 11 * k), fontsize=CHART_TEXT, color=MEMO_COLOUR)
+    ax.set_title(label, fontsize=CHART_TEXT + 2)
+    ax.set_xlabel("year", fontsize=CHART_TEXT)
+    ax.set_ylabel(sub["unit"].iloc[0], fontsize=CHART_TEXT)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=CHART_TEXT)
     ax.set_ylim(bottom=0)
-    fig.legend(fontsize=6, loc="outside lower left", frameon=False)  # below the axes, never over the data
+    fig.legend(fontsize=CHART_TEXT, loc="outside lower left", frameon=False)  # below the axes, never over the data
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig
