@@ -47,7 +47,7 @@ def test_a_bad_job_row_names_file_row_column_and_value(tmp_path):
 
 @pytest.mark.parametrize("value, text", [(37435.0, "37,435"), (2300000000.0, "2,300,000,000"), (46.6, "46.6"),
                                          (67.39, "67.39"), (0.0, "0"), (float("nan"), ""), (-963.0, "-963"),
-                                         (12250.5, "12,250.5")])
+                                         (12250.5, "12,250.5"), (67.3894, "67.39"), (0.012345, "0.0123")])
 def test_number_formats_as_readers_read(value, text):
     assert report.number(value) == text
 

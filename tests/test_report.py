@@ -206,3 +206,16 @@ def test_values_table_shows_each_sources_year_gaps_and_conflicts():
     assert t["year"].tolist() == [2010, 2012, 2013]
     assert t.set_index("year")["A"].to_dict() == {2010: "1,200", 2012: "3,400 / 3,500", 2013: "800 (partial year)"}
     assert t.set_index("year").loc[2012, "memo claims"] == "3,000"
+
+
+def test_a_card_offers_the_citations_of_its_own_sources():
+    import base64
+    import re
+
+    html = _fragment("001_f6785c70f59d5a73.txt", "disappearance")
+    card = html.split('id="cs2018-disappeared-total"')[1].split('<div class="claim"')[0]
+    bib = re.search(r'download="cs2018-disappeared-total.bib" href="data:application/x-bibtex;base64,([^"]+)"', card)
+    assert bib and re.search(r'download="cs2018-disappeared-total.json" href="data:application/vnd.citationstyles', card)
+    text = base64.b64decode(bib.group(1)).decode("utf-8")
+    assert text.count("@online{") >= 1 and "Figure produced by Executive Secretariat" in text
+    assert "author = {{SESNSP" not in text          # a press report is cited with its outlet as author

@@ -211,6 +211,13 @@ def test_site_in_headless_chromium(builds, root):
                         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                         ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 2).join(', ')}`)")
                     found += [f"{width} px {name}: {v}" for v in violations]
+                    # chart text as rendered: each SVG's font sizes × its shown width ÷ its drawn width
+                    sizes = view.evaluate("""() => Array.from(document.querySelectorAll('img.chart')).map(img => {
+                        const svg = atob(img.src.split(',')[1]);
+                        const vb = Number(/viewBox="0 0 ([\\d.]+)/.exec(svg)[1]);
+                        const fonts = Array.from(svg.matchAll(/font[^;"]*?([\\d.]+)px/g)).map(m => Number(m[1]));
+                        return Math.min(...fonts) * img.getBoundingClientRect().width / vb; })""")
+                    found += [f"{width} px {name}: chart text {s:.1f} px" for s in sizes if s < 11]
                     wide = view.evaluate("document.documentElement.scrollWidth")
                     if wide > width:
                         found.append(f"{width} px {name}: the page is {wide} px wide")
@@ -252,3 +259,34 @@ def test_memo_pages_lead_with_the_accuracy_sentence_and_link_wrong_and_disputed_
     index = (a / "html" / "index.html").read_text(encoding="utf-8")
     total = pd.read_csv(paths.processed_dir() / "verdict_summary.csv").set_index("document").loc["all documents"]
     assert f"Of {int(total['facts']):,} distinct facts in all the documents checked" in index
+
+
+def test_no_page_shows_an_internal_id_or_a_raw_float(builds):
+    """Reader pages show figures and sources in words: no evidence id and no number with four or
+    more decimals in the text a reader sees (ids live only in links and anchors)."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    a, _ = builds
+    found = []
+    for p in sorted((a / "html").glob("*.html")):
+        t = Text()
+        t.feed(p.read_text(encoding="utf-8"))
+        text = " ".join(t.parts)
+        found += [f"{p.name}: {m}" for m in re.findall(r"\bev-[a-z0-9-]+", text)[:3]]
+        found += [f"{p.name}: {m}" for m in re.findall(r"(?<![\w.,])\d+\.\d{4,}(?!\d)", text)[:3]]
+    assert not found, found[:10]

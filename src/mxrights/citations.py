@@ -57,7 +57,7 @@ def sources_table(registry: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFram
                      "locator": _clean(r.path), "used_by": ""})
     ev = evidence.sort_values(["source_id", "url", "evidence_id"])
     for sid, by_source in ev.groupby("source_id", sort=True):
-        for n, (url, g) in enumerate(by_source.groupby("url", sort=True)):
+        for n, (url, g) in enumerate(by_source.groupby("url", sort=True, dropna=False)):
             first = g.iloc[0]
             locators = list(dict.fromkeys(_clean(x) for x in g["locator"] if _clean(x)))
             rows.append({"key": _key(sid) + (f"-{n + 1}" if n else ""), "kind": "evidence source",
@@ -79,6 +79,12 @@ def _date_parts(text: str) -> list[list[int]] | None:
     if not m:
         return None
     return [[int(x) for x in m.groups() if x]]
+
+
+def for_evidence(sources: pd.DataFrame, evidence_ids: list[str]) -> pd.DataFrame:
+    """The rows of :func:`sources_table` that hold any of ``evidence_ids`` (a claim's own citations)."""
+    wanted = set(evidence_ids)
+    return sources[sources["used_by"].map(lambda u: bool(wanted & set(str(u).split(";"))))]
 
 
 def to_csl_json(sources: pd.DataFrame) -> str:

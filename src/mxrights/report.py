@@ -7,6 +7,7 @@ tables. Every chart carries a caption naming its sources.
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -227,8 +228,9 @@ def show_figure(fig, alt: str, caption: str) -> None:
     import html as html_mod
 
     data = base64.b64encode(buf.getvalue()).decode()
-    display(HTML(f'<img class="chart" width="{width}" alt="{html_mod.escape(alt)}" '
-                 f'src="data:image/svg+xml;base64,{data}">'))
+    # the chart keeps its drawn width on a phone and scrolls inside its frame, so its text never shrinks below 11 px
+    display(HTML(f'<div class="chart-wrap" tabindex="0"><img class="chart" width="{width}" alt="{html_mod.escape(alt)}" '
+                 f'src="data:image/svg+xml;base64,{data}"></div>'))
     display(Markdown(f"*Figure: {caption}*"))
 
 
@@ -380,14 +382,18 @@ def cell_text(value) -> str:
 
 def number(value) -> str:
     """A figure as a reader reads it: whole numbers with thousands separators (``37,435``,
-    ``2,300,000,000``), others with the decimals they carry, at most four (``46.6``,
-    ``67.39``); the empty string for a missing value. Never scientific notation."""
+    ``2,300,000,000``), others with at most two decimals (``46.6``, ``67.39`` for 67.3894) or,
+    below 1, three significant digits (``0.0123``); the empty string for a missing value. Never
+    scientific notation."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     v = float(value)
     if v == int(v):
         return f"{int(v):,}"
-    return f"{v:,.4f}".rstrip("0").rstrip(".")
+    if abs(v) < 1:  # a small share or rate: three significant digits, never an exponent
+        digits = max(3 - 1 - int(math.floor(math.log10(abs(v)))), 0)
+        return f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
 def verdict_badge(verdict: str) -> str:
@@ -402,6 +408,21 @@ def grade_text(grade: str) -> str:
         return ""
     g = vocab.grades().set_index("grade").loc[grade]
     return f"grade ({grade}): {g['label']}"
+
+
+def heading_anchor(text: str) -> str:
+    """The ``id`` nbconvert gives a Markdown heading (spaces become hyphens), to link to it."""
+    import urllib.parse
+
+    return urllib.parse.quote(str(text).strip().replace(" ", "-"), safe="-_.~()")
+
+
+def spanish(text: str) -> str:
+    """Spanish words for a Markdown cell, marked as Spanish for readers and screen readers:
+    ``<i lang="es">…</i>`` (escaped)."""
+    import html
+
+    return f'<i lang="es">{html.escape(cell_text(text))}</i>' if cell_text(text) else ""
 
 
 def source_names(ids, evidence: pd.DataFrame) -> str:
@@ -541,6 +562,21 @@ def _readable(text: str, marks: dict[str, str] | None = None) -> str:
     return re.sub(r"  +", " ", out)
 
 
+def _cite_links(citations, sources: pd.DataFrame, evidence_ids: list[str]) -> dict | None:
+    """BibTeX and CSL-JSON of the sources a claim's verdict rests on, as ``data:`` links (offline)."""
+    import base64
+
+    mine = citations.for_evidence(sources, evidence_ids)
+    if mine.empty:
+        return None
+
+    def uri(text: str, mime: str) -> str:
+        return f"data:{mime};base64," + base64.b64encode(text.encode("utf-8")).decode()
+
+    return {"bib": uri(citations.to_bibtex(mine), "application/x-bibtex"),
+            "json": uri(citations.to_csl_json(mine), "application/vnd.citationstyles.csl+json"), "n": len(mine)}
+
+
 def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame,
                 relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> list[dict]:
     """The template context of each claim's card: quote, verdict badge, published and reproduced
@@ -552,6 +588,10 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
     ev = evidence.set_index("evidence_id")
     log = hunts_mod.load_hunts(set(claims["claim_id"]), set(evidence["evidence_id"]))
     page_of = dict(zip(vocab.memos()["document"], vocab.memos()["page"]))
+    from . import citations
+
+    sources = citations.sources_table(registry if registry is not None else pd.DataFrame(columns=[
+        "name", "location", "title", "publisher", "publisher_es", "published", "url", "retrieved", "path"]), evidence)
     full = load_table("claims_check") if "fact_id" in claims_check.columns else None
     outcome_label = hunts_mod.outcomes().set_index("outcome")["label"]
     rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()
@@ -584,6 +624,7 @@ def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.D
                       "why": cell_text(r.why_not_independent),
                       "reason": _readable(" ".join(t for t in (method + (":" if method else ""), reason) if t), marks),
                       "source_cited": cell_text(c["source_cited"]), "rests_on": items,
+                      "cite": _cite_links(citations, sources, [x for x in cell_text(r.evidence).split(";") if x in ev.index]),
                       "hunt": [{"searched_on": date_words(h.searched_on), "queries": h.queries, "corpus": h.corpus,
                                 "found": _readable(h.found), "outcome": outcome_label.get(h.outcome, h.outcome),
                                 "why": _readable(h.why)}
