@@ -220,6 +220,11 @@ def _unquoted(header, cells, column, text):
     return ",".join(parts)
 
 
+def _set(path, n, **cells):
+    """Set cells of CSV record ``n`` (header = 1), properly quoted."""
+    _rewrite_row(path, n, lambda h, r: _unquoted(h, [cells.get(k, c) for k, c in zip(h, r)], "", ""))
+
+
 def test_cli_names_file_row_and_column_of_an_unquoted_comma(tmp_project, capsys):
     p = tmp_project / "data" / "raw" / "claims.csv"
     _rewrite_row(p, 5, lambda h, r: _unquoted(h, r, "population", "as defined, by the indicator"))
@@ -259,7 +264,7 @@ def test_cli_shows_both_numbers_when_a_corrected_value_no_longer_matches_its_pri
 
 def test_cli_refuses_a_claim_whose_topic_is_not_its_indicators(tmp_project, capsys):
     p = tmp_project / "data" / "raw" / "claims.csv"
-    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k != "topic" else "impunity" for k, c in zip(h, r)], "", ""))
+    _set(p, 2, topic="impunity")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
     assert (f"{p}, row 2, column topic (claim_id=giz2017-project-areas): 'impunity', but indicator "
@@ -270,21 +275,18 @@ def test_an_empty_as_of_takes_the_period_end_and_a_future_evidence_date_is_refus
     from mxrights import claims as claims_mod
 
     p = tmp_project / "data" / "raw" / "claims.csv"
-    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k != "as_of" else "" for k, c in zip(h, r)], "", ""))
+    _set(p, 2, as_of="")
     cl = claims_mod.load_claims(p)
     # the documented rule: the earlier of period_end (2019, the project's planned end) and publication (2017)
     assert (cl.loc[0, "period_end"], cl.loc[0, "as_of"]) == ("2019", "2017")
-    _rewrite_row(p, 3, lambda h, r: _unquoted(h, [c if k not in ("as_of", "period_start", "period_end")
-                                                  else {"as_of": "", "period_start": "2016", "period_end": "2016-06"}[k]
-                                                  for k, c in zip(h, r)], "", ""))
+    _set(p, 3, as_of="", period_start="2016", period_end="2016-06")
     assert claims_mod.load_claims(p).loc[1, "as_of"] == "2016-06"
-    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k not in ("as_of", "period_end") else "" for k, c in zip(h, r)],
-                                              "", ""))
+    _set(p, 2, as_of="", period_end="")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1 and f"{p}, row 2, column as_of (claim_id=giz2017-project-areas): empty, and period_end is empty" in err
     e = tmp_project / "data" / "raw" / "evidence" / "evidence.csv"
     p.write_text((paths_root() / "data" / "raw" / "claims.csv").read_text(encoding="utf-8"), encoding="utf-8")
-    _rewrite_row(e, 2, lambda h, r: _unquoted(h, [c if k != "as_of" else "2031" for k, c in zip(h, r)], "", ""))
+    _set(e, 2, as_of="2031")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
     assert f"{e}, row 2, column as_of (evidence_id=ev-cndh-2017-graves): '2031' is after the date the figure was read" in err
@@ -426,8 +428,7 @@ def test_a_bad_job_table_is_a_data_error_not_a_usage_error(tmp_path, monkeypatch
 
 def test_cli_refuses_a_hunt_row_naming_an_unknown_claim(tmp_project, capsys):
     p = tmp_project / "data" / "raw" / "hunts.csv"
-    _rewrite_row(p, 2, lambda h, r: _unquoted(h, [c if k != "claim_id" else "cs2018-no-such-claim" for k, c in zip(h, r)],
-                                              "", ""))
+    _set(p, 2, claim_id="cs2018-no-such-claim")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
     assert f"{p}, row 2, column claim_id: 'cs2018-no-such-claim' is not a claim of data/raw/claims.csv" in err
@@ -435,7 +436,7 @@ def test_cli_refuses_a_hunt_row_naming_an_unknown_claim(tmp_project, capsys):
 
 def test_cli_refuses_an_evidence_row_without_url_or_copy(tmp_project, capsys):
     e = tmp_project / "data" / "raw" / "evidence" / "evidence.csv"
-    _rewrite_row(e, 2, lambda h, r: _unquoted(h, [c if k not in ("url", "copy_url") else "" for k, c in zip(h, r)], "", ""))
+    _set(e, 2, url="", copy_url="")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
     assert f"{e}, row 2, column (row check; evidence_id=ev-cndh-2017-graves, value=855): failed url_or_copy_url_present" in err, err
