@@ -124,6 +124,8 @@ def test_real_summary_lists_one_point_series_apart(annual):
     (0.88, 0.80, 0.97, "falling, −12% a year (95% CI −20% to −3%)"),
     (1.10, 0.95, 1.27, "no clear trend: +10% a year (95% CI −5% to +27%)"),
     (2.79, 1.48, 5.25, "rising, +179% a year (95% CI +48% to +425%)"),
+    # an interval spanning more than a factor of ten says nothing usable (the summary printed −92% to +3,874%)
+    (1.9, 0.08, 39.74, "too few or too variable points for a trend: +90% a year (95% CI −92% to +3,874%)"),
 ])
 def test_rate_ratios_read_in_words(rr, lo, hi, words):
     from mxrights import series
@@ -147,6 +149,26 @@ def test_topic_answer_on_a_hand_made_series():
     assert text == ("The longest series, Cases (Source S), went from 10 in 2010 to 20 in 2014; its fitted trend, "
                     "2010–2014: rising, +19% a year (95% CI +2% to +39%). 1 of the topic's 1 charted indicators have "
                     "five or more years of figures, and 1 memo figure(s) sit beside them.")
+
+
+def test_an_answer_says_when_the_last_year_moves_against_the_trend_and_names_its_unit():
+    """Hand-made, after the CNDH torture complaints: fitted as rising 2013–2017 while the last
+    year fell from 209 to 83; a percent series prints its unit."""
+    from mxrights import series
+
+    years = [2013, 2014, 2015, 2016, 2017]
+    annual = pd.DataFrame({"indicator": "c", "year": years, "value": [5, 7, 50, 209, 83], "unit": "count",
+                           "as_of": "x", "kind": "official", "source_id": "s", "source_label": "CNDH", "note": "",
+                           "partial_year": False})
+    trends = pd.DataFrame({"indicator": ["c"], "source_id": ["s"], "rate_ratio": [2.79], "rr_lower": [1.48],
+                           "rr_upper": [5.25], "first_year": [2013], "last_year": [2017]})
+    text = series.topic_answer(annual, trends, ["c"], pd.Series({"c": "Complaints"}), 2000, 2026)
+    assert ("its fitted trend, 2013–2017: rising, +179% a year (95% CI +48% to +425%), but the last year fell, "
+            "from 209 in 2016 to 83 in 2017.") in text
+    assert series.against_trend(annual, 0.8) == ""                    # a falling trend and a falling last year
+    share = annual.assign(indicator="p", unit="percent", value=[40.5, 41, 42, 43, 44.5])
+    text = series.topic_answer(share, trends.iloc[0:0], ["p"], pd.Series({"p": "Share"}), 2000, 2026)
+    assert "went from 40.5% in 2013 to 44.5% in 2017" in text
 
 
 def test_enpol_editions_compared_without_an_interval_from_published_figures(monkeypatch, tmp_path):

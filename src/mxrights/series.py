@@ -363,14 +363,17 @@ def topic_answer(annual: pd.DataFrame, trends: pd.DataFrame, indicators: list[st
     g = data[(data["indicator"] == ind) & (data["source_id"] == src)].sort_values(["year", "as_of"])
     g = g.drop_duplicates("year")
     a, b = g.iloc[0], g.iloc[-1]
-    fmt = (lambda v: f"{v:,.0f}") if a["unit"] == "count" else (lambda v: f"{v:,.1f}")
-    text = (f"The longest series, {labels.get(ind, ind)} ({a['source_label']}), went from {fmt(a['value'])} "
-            f"in {a['year']} to {fmt(b['value'])} in {b['year']}")
+    text = (f"The longest series, {labels.get(ind, ind)} ({a['source_label']}), went from "
+            f"{with_unit(a['value'], a['unit'])} in {a['year']} to {with_unit(b['value'], b['unit'])} in {b['year']}")
     t = trends[(trends["indicator"] == ind) & (trends["source_id"] == src)]
     if len(t):
         t = t.iloc[0]
         text += (f"; its fitted trend, {int(t['first_year'])}–{int(t['last_year'])}: "
                  + rate_in_words(t["rate_ratio"], t["rr_lower"], t["rr_upper"]))
+        fitted = g[g["year"].between(int(t["first_year"]), int(t["last_year"]))]
+        against = against_trend(fitted, t["rate_ratio"])
+        if against:
+            text += f", {against}"
     five = int((data.groupby("indicator")["year"].nunique() >= 5).sum())
     memo = int((sub["kind"] == "memo-claim").sum())
     return (text + f". {five} of the topic's {data['indicator'].nunique()} charted indicators have five or more "
@@ -392,9 +395,44 @@ def rate_in_words(rate_ratio: float, lower: float, upper: float) -> str:
         return f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(v):,}%"
 
     ci = f"{pct(rate_ratio)} a year (95% CI {pct(lower)} to {pct(upper)})"
+    if lower > 0 and upper / lower > TREND_SPAN_LIMIT:
+        return f"too few or too variable points for a trend: {ci}"
     if lower <= 1 <= upper:
         return f"no clear trend: {ci}"
     return ("rising, " if rate_ratio > 1 else "falling, ") + ci
+
+
+#: A fitted trend whose 95 % interval spans more than this factor (upper ÷ lower rate ratio) says
+#: nothing a reader can use: it is read as "too few or too variable points for a trend".
+TREND_SPAN_LIMIT = 10.0
+
+
+def against_trend(points: pd.DataFrame, rate_ratio: float) -> str:
+    """A clause when the last whole year moves against the fitted trend, else ``""``.
+
+    ``points``: one series' whole years (``year``, ``value``); ``rate_ratio`` its fitted ratio per
+    year. A rising trend whose last year fell (or a falling one whose last year rose) reads
+    "but the last year fell, from 209 in 2016 to 83 in 2017".
+    """
+    if rate_ratio is None or pd.isna(rate_ratio) or len(points) < 2:
+        return ""
+    g = points.sort_values("year").drop_duplicates("year", keep="first")
+    a, b = g.iloc[-2], g.iloc[-1]
+    moved = "fell" if b["value"] < a["value"] else "rose" if b["value"] > a["value"] else ""
+    if (rate_ratio > 1 and moved == "fell") or (rate_ratio < 1 and moved == "rose"):
+        unit = str(a.get("unit", "count")) if "unit" in g.columns else "count"
+        return (f"but the last year {moved}, from {with_unit(a['value'], unit)} in {int(a['year'])} "
+                f"to {with_unit(b['value'], unit)} in {int(b['year'])}")
+    return ""
+
+
+def with_unit(value: float, unit: str) -> str:
+    """A figure with its unit, as an answer prints it: ``1,548``, ``46.6%``, ``2,400,000 US dollars``,
+    ``67.4 points``."""
+    v = float(value)
+    text = f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
+    return {"count": text, "percent": f"{text}%", "usd": f"{text} US dollars", "score": f"{text} points",
+            "rank": f"rank {text}"}.get(unit, f"{text} {unit}")
 
 
 def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
