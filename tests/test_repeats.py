@@ -68,6 +68,9 @@ def test_headline_counts_the_quantities_shown():
     assert h["text"].startswith("**1 quantities are stated by documents of 2 or more memo years (2015–2016).** "
                                 "Of their 2 claims, 1 were checked")
     assert repeats.shown(table, 1)["claim_id"].tolist() == ["x1", "x2", "y1"]
+    # x1 and x2 state one fact: one check, counted once
+    facts = repeats.headline(table.assign(fact_id=["fx", "fx", "fy"]), 2)
+    assert (facts["facts"], facts["facts_independent"]) == (1, 1) and "as distinct facts, 1 of 1 were checked" in facts["text"]
     assert repeats.headline(table, 3)["quantities"] == 0
 
 

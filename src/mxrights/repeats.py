@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import schemas, series, vocab
 
-COLUMNS = ["indicator", "memo_year", "memo", "claim_id", "as_of", "memo_value", "qualifier", "unit", "verdict",
+COLUMNS = ["indicator", "memo_year", "memo", "claim_id", "fact_id", "as_of", "memo_value", "qualifier", "unit", "verdict",
            "grade", "independent_check", "evidence_value", "official_value", "official_as_of", "official_source",
            "revised_value", "revised_years", "revised_source"]
 
@@ -83,7 +83,8 @@ def memo_over_memo(check: pd.DataFrame, claims: pd.DataFrame, annual: pd.DataFra
             if rev_ind:
                 rev_value, rev_years = revision(annual, rev_ind, rev_src, c["period_start"], c["as_of"])
             rows.append({"indicator": indicator, "memo_year": int(years[r.document]), "memo": memo_id[r.document],
-                         "claim_id": r.claim_id, "as_of": c["as_of"], "memo_value": float(c["value"]),
+                         "claim_id": r.claim_id, "fact_id": r.fact_id, "as_of": c["as_of"],
+                         "memo_value": float(c["value"]),
                          "qualifier": c["qualifier"], "unit": c["unit"], "verdict": labels.get(r.verdict, r.verdict),
                          "grade": r.grade, "independent_check": bool(r.independent_check),
                          "evidence_value": None if pd.isna(ev_value) else float(ev_value),
@@ -109,18 +110,27 @@ def headline(table: pd.DataFrame, min_years: int = 2) -> dict:
 
     Returns:
         ``quantities`` (indicators shown), ``claims`` (their claims), ``independent`` (claims
-        checked against independent evidence of the same quantity), ``first_year`` and
-        ``last_year`` (memo years; ``None`` when nothing is shown), ``min_years`` and ``text``
-        (the sentence, Markdown).
+        checked against independent evidence of the same quantity), ``facts`` and
+        ``facts_independent`` (the same counted once per distinct fact, ``fact_id``; each claim is
+        its own fact in a table without that column), ``first_year`` and ``last_year`` (memo
+        years; ``None`` when nothing is shown), ``min_years`` and ``text`` (the sentence, Markdown).
     """
     t = shown(table, min_years)
-    out = {"quantities": int(t["indicator"].nunique()), "claims": int(len(t)),
-           "independent": int(t["independent_check"].astype(bool).sum()), "min_years": int(min_years),
+    fact = t["fact_id"] if "fact_id" in t.columns else t["claim_id"]
+    indep = t["independent_check"].astype(bool)
+    out = {"quantities": int(t["indicator"].nunique()), "claims": int(len(t)), "independent": int(indep.sum()),
+           "facts": int(fact.nunique()), "facts_independent": int(fact[indep].nunique()), "min_years": int(min_years),
            "first_year": int(t["memo_year"].min()) if len(t) else None,
            "last_year": int(t["memo_year"].max()) if len(t) else None}
     if not len(t):
         out["text"] = f"**No quantity is stated by documents of {min_years} or more memo years.**"
         return out
+    out["text"] = (f"**{out['quantities']} quantities are stated by documents of {min_years} or more memo years "
+                   f"({out['first_year']}–{out['last_year']}).** Of their {out['claims']} claims, {out['independent']} "
+                   "were checked against independent evidence of the same quantity; a repeat is not a new check: as "
+                   f"distinct facts, {out['facts_independent']} of {out['facts']} were checked. The others are shown "
+                   "with the verdict they received and why.")
+    return out
     out["text"] = (f"**{out['quantities']} quantities are stated by documents of {min_years} or more memo years "
                    f"({out['first_year']}–{out['last_year']}).** Of their {out['claims']} claims, {out['independent']} "
                    "were checked against independent evidence of the same quantity; the others are shown with the "

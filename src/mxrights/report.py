@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -253,8 +254,8 @@ def values_table(annual: pd.DataFrame, indicator: str, first: int, last: int) ->
     wide.columns.name = None
     order = [c for c in sorted(wide.columns) if c != "memo claims"] + (["memo claims"] if "memo claims" in wide.columns else [])
     wide = wide[order].reset_index()
-    unit_words = {"count": "", "percent": " (%)", "usd": " (US dollars)"}
-    return wide.rename(columns={c: f"{c}{unit_words.get(unit, f' ({unit})')}" for c in order})
+    header = vocab.units()["header"].get(unit, f"({unit})")
+    return wide.rename(columns={c: f"{c} {header}".rstrip() for c in order})
 
 
 def show_values(table: pd.DataFrame, name: str) -> None:
@@ -427,10 +428,10 @@ def spanish(text: str) -> str:
 
 def source_names(ids, evidence: pd.DataFrame) -> str:
     """Evidence ids (``;``-joined) as the sources they are in words: "INEGI, as reported by CNN en Español"."""
-    from .verdicts import _source_name
+    from .verdicts import source_name
 
     ev = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
-    names = [_source_name(ev.loc[i]) for i in cell_text(ids).split(";") if i in ev.index]
+    names = [source_name(ev.loc[i]) for i in cell_text(ids).split(";") if i in ev.index]
     return "; ".join(dict.fromkeys(names))
 
 
@@ -492,16 +493,10 @@ def _when(row) -> str:
 
 
 def _figure(value, unit: str) -> str:
-    """A figure with its unit in words: ``37,435``, ``46.6%``, ``2,400,000 US dollars``, ``1 year``, ``rank 4``."""
+    """A figure with its unit in words (``vocabulary/units.csv``): ``37,435``, ``46.6%``,
+    ``2,400,000 US dollars``, ``1 year``, ``rank 4``."""
     v = number(value)
-    if not v:
-        return ""
-    if unit == "rank":
-        return f"rank {v}"
-    words = {"count": "", "percent": "%", "usd": " US dollars", "score": " points", "ratio": " times"}
-    if unit in ("years", "months", "days"):
-        return f"{v} {unit[:-1] if v == '1' else unit}"
-    return f"{v}{words.get(unit, ' ' + unit)}"
+    return vocab.with_unit(v, unit) if v else ""
 
 
 def verdict_sentence(r, claim: pd.Series, ev: pd.DataFrame, rel: pd.DataFrame, reg: pd.DataFrame) -> str:
@@ -509,7 +504,7 @@ def verdict_sentence(r, claim: pd.Series, ev: pd.DataFrame, rel: pd.DataFrame, r
     (verdicts.csv) filled from structured fields — the source in words, its figure with its date
     or period, the document's printed figure, the sides of a dispute, what would settle it.
     No internal id and no raw number reaches it."""
-    from .verdicts import _source_name
+    from .verdicts import source_name
 
     v = vocab.verdicts().set_index("verdict").loc[r.verdict]
     ids = [i for i in cell_text(r.evidence).split(";") if i]
@@ -518,7 +513,7 @@ def verdict_sentence(r, claim: pd.Series, ev: pd.DataFrame, rel: pd.DataFrame, r
     files = [reg.loc[i] for i in ids if i in reg.index]
     value = r.reproduced_value if not pd.isna(r.reproduced_value) else r.bound_value
     if first is not None:
-        who, when = _source_name(first), _when(first)
+        who, when = source_name(first), _when(first)
     elif files:
         who, when = f"a recomputation from {files[0]['publisher']}'s file", ""
     else:
@@ -530,7 +525,7 @@ def verdict_sentence(r, claim: pd.Series, ev: pd.DataFrame, rel: pd.DataFrame, r
         "figure": _figure(value, unit) if not pd.isna(value) else (_figure(first["value"], unit) if first is not None else ""),
         "printed": claim["printed"],
         "sides": "; ".join(f"{_figure(x['value'] if x.get('combine') != 'complement' else x['complement_of'] - x['value'], unit)}"
-                           f"{_when(x)} ({_source_name(x)}"
+                           f"{_when(x)} ({source_name(x)}"
                            + (f", counting {vocab.scope_facts(x['scope'])['label']}" if cell_text(x.get("scope"))
                               and not vocab.scope_facts(x["scope"])["same_quantity"] else "") + ")"
                            for x in rows) or "sources disagree",
@@ -544,22 +539,43 @@ def verdict_sentence(r, claim: pd.Series, ev: pd.DataFrame, rel: pd.DataFrame, r
 
 def _readable(text: str, marks: dict[str, str] | None = None) -> str:
     """A rule trace for readers: evidence ids become footnote marks (``[2]``) when the card lists
-    them, other internal ids are dropped (a claim id beside its figure leaves the figure), and bare
-    whole numbers of four digits or more get thousands separators (years 1900–2099 and parts of
-    dates are left alone)."""
+    them, a claim id beside its figure leaves the figure ("cs2018-x (130)" → "130"), any other id
+    the data hold (claims, relations, evidence: :func:`_internal_ids`) is dropped or, for a
+    source, read "a source"; bare whole numbers of four digits or more get thousands separators
+    (years 1900–2099 and parts of dates are left alone)."""
     import re
 
     out = cell_text(text)
     for key, mark in sorted((marks or {}).items(), key=lambda kv: -len(kv[0])):
         out = re.sub(rf"\(?\b{re.escape(key)}\b\)?", mark, out)
     out = re.sub(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+ \((-?\d[\d.,]*)\)", r"\1", out)  # "claim-id (130)" → "130"
-    out = re.sub(r"\s*\((?:ev|cs2018|wola2017|ai2014|giz2017|ohchr2020|ms20\d\d|xmemo|xdoc)-[a-z0-9-]+(?:;[a-z0-9-]+)*\)", "", out)
-    out = re.sub(r"\b(?:ev|xmemo|xdoc)-[a-z0-9-]+\b", "a source", out)
-    out = re.sub(r"\s*\b(?:cs2018|wola2017|ai2014|giz2017|ohchr2020|ms20\d\d)-[a-z0-9-]+\b", "", out)
+    evidence_ids, other_ids = _internal_ids()
+    if evidence_ids:
+        out = re.sub(rf"\s*\((?:{evidence_ids}|{other_ids})(?:;(?:{evidence_ids}|{other_ids}))*\)", "", out)
+        out = re.sub(rf"\b(?:{evidence_ids})\b", "a source", out)
+        out = re.sub(rf"\s*\b(?:{other_ids})\b", "", out)
     out = re.sub(r"(?<![\d,.\-])(\d{4,})(?![\d,\-]|\.\d)",
                  lambda m: m.group(1) if len(m.group(1)) == 4 and 1900 <= int(m.group(1)) <= 2099
                  else f"{int(m.group(1)):,}", out)
     return re.sub(r"  +", " ", out)
+
+
+@lru_cache(maxsize=1)
+def _internal_ids() -> tuple[str, str]:
+    """Regex alternations of the ids the data hold: evidence ids, and claim and relation ids
+    (read from the registered ledger, relations and evidence tables, longest first)."""
+    import re
+
+    from . import evidence as ev_mod
+
+    cl = claims_mod.load_claims()
+    rel = claims_mod.load_relations(claims=cl)
+    ev = ev_mod.load_evidence(claims=cl)
+
+    def alternation(ids) -> str:
+        return "|".join(re.escape(i) for i in sorted(set(ids), key=len, reverse=True))
+
+    return alternation(ev["evidence_id"]), alternation([*cl["claim_id"], *rel["relation_id"]])
 
 
 def _cite_links(citations, sources: pd.DataFrame, evidence_ids: list[str]) -> dict | None:
@@ -577,21 +593,41 @@ def _cite_links(citations, sources: pd.DataFrame, evidence_ids: list[str]) -> di
             "json": uri(citations.to_csl_json(mine), "application/vnd.citationstyles.csl+json"), "n": len(mine)}
 
 
+_CARD_TABLES: dict = {}
+
+
+def _card_tables(claims: pd.DataFrame, evidence: pd.DataFrame, registry: pd.DataFrame | None) -> tuple:
+    """The hunt log and the sources table the cards need, built once per set of inputs.
+
+    A memo page renders its cards topic by topic (several calls with the same ledger, evidence
+    and registry); building the sources table took half a second a call. The key is a content
+    fingerprint of the three tables, so new inputs are never served stale.
+    """
+    from . import citations
+    from . import hunts as hunts_mod
+
+    reg = registry if registry is not None else pd.DataFrame(columns=[
+        "name", "location", "title", "publisher", "publisher_es", "published", "url", "retrieved", "path"])
+    key = tuple(int(pd.util.hash_pandas_object(t.astype(str), index=False).sum()) for t in (claims, evidence, reg))
+    if key not in _CARD_TABLES:
+        _CARD_TABLES.clear()
+        _CARD_TABLES[key] = (hunts_mod.load_hunts(set(claims["claim_id"]), set(evidence["evidence_id"])),
+                             citations.sources_table(reg, evidence))
+    return _CARD_TABLES[key]
+
+
 def claim_cards(claims_check: pd.DataFrame, claims: pd.DataFrame, evidence: pd.DataFrame,
                 relations: pd.DataFrame | None = None, registry: pd.DataFrame | None = None) -> list[dict]:
     """The template context of each claim's card: quote, verdict badge, published and reproduced
     (or bound) figure, grade, why the evidence is not independent, the reason, the memo's cited
     source, and what the verdict rests on (:func:`_items`)."""
+    from . import citations
     from . import hunts as hunts_mod
 
     cl = claims.set_index("claim_id")
     ev = evidence.set_index("evidence_id")
-    log = hunts_mod.load_hunts(set(claims["claim_id"]), set(evidence["evidence_id"]))
+    log, sources = _card_tables(claims, evidence, registry)
     page_of = dict(zip(vocab.memos()["document"], vocab.memos()["page"]))
-    from . import citations
-
-    sources = citations.sources_table(registry if registry is not None else pd.DataFrame(columns=[
-        "name", "location", "title", "publisher", "publisher_es", "published", "url", "retrieved", "path"]), evidence)
     full = load_table("claims_check") if "fact_id" in claims_check.columns else None
     outcome_label = hunts_mod.outcomes().set_index("outcome")["label"]
     rel = relations.set_index("relation_id") if relations is not None else pd.DataFrame()

@@ -15,7 +15,6 @@ import pandas as pd
 # pandera is imported by the functions that build or apply a schema, not here: reading the
 # vocabulary (a no-op build) then never pays its import (about 0.4 s).
 
-UNITS = ["count", "percent", "rank", "usd", "years", "months", "days", "ratio", "score"]
 QUALIFIERS = ["exact", "at least", "more than", "about", "only", "nearly", "at most"]
 def relation_kinds() -> list[str]:
     """Relation kinds of ``data/raw/vocabulary/relation_kinds.csv``."""
@@ -150,6 +149,13 @@ def _max_values() -> dict[str, float]:
     return dict(zip(has["indicator"], has["max_value"].astype(float)))
 
 
+def _units() -> list[str]:
+    """Units of ``data/raw/vocabulary/units.csv``."""
+    from . import vocab
+
+    return vocab.units()["unit"].tolist()
+
+
 def _topics() -> list[str]:
     from . import vocab
 
@@ -170,7 +176,7 @@ def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSc
             "quote": text,
             "printed": text,
             "value": pa.Column(float, coerce=True, checks=pa.Check.ge(0)),
-            "unit": pa.Column(str, checks=pa.Check.isin(UNITS)),
+            "unit": pa.Column(str, checks=pa.Check.isin(_units())),
             "qualifier": pa.Column(str, checks=pa.Check.isin(QUALIFIERS)),
             "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
             "topic": pa.Column(str, checks=pa.Check.isin(_topics())),
@@ -268,7 +274,7 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
             "period_end": opt,
             "as_of": opt,
             "value": pa.Column(float, coerce=True, checks=pa.Check.ge(0)),
-            "unit": pa.Column(str, checks=pa.Check.isin(UNITS)),
+            "unit": pa.Column(str, checks=pa.Check.isin(_units())),
             "combine": pa.Column(str, nullable=True, checks=pa.Check.isin(["sum", "complement"])),
             "sample_size": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.gt(0)),
             "notes": pa.Column(str, nullable=True),

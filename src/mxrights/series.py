@@ -427,12 +427,12 @@ def against_trend(points: pd.DataFrame, rate_ratio: float) -> str:
 
 
 def with_unit(value: float, unit: str) -> str:
-    """A figure with its unit, as an answer prints it: ``1,548``, ``46.6%``, ``2,400,000 US dollars``,
-    ``67.4 points``."""
+    """A figure with its unit, as an answer prints it (one decimal at most; the unit's words from
+    ``vocabulary/units.csv``): ``1,548``, ``46.6%``, ``2,400,000 US dollars``, ``67.4 points``."""
+    from . import vocab
+
     v = float(value)
-    text = f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-    return {"count": text, "percent": f"{text}%", "usd": f"{text} US dollars", "score": f"{text} points",
-            "rank": f"rank {text}"}.get(unit, f"{text} {unit}")
+    return vocab.with_unit(f"{v:,.0f}" if v == int(v) else f"{v:,.1f}", unit)
 
 
 def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:

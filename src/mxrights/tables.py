@@ -23,7 +23,7 @@ def validate_inputs() -> None:
     from . import enpol, vocab
 
     vocab.clear_cache()
-    for f in (vocab.grades, vocab.scopes, vocab.verdicts, vocab.relation_kinds, vocab.organisations, vocab.document_parties,
+    for f in (vocab.grades, vocab.scopes, vocab.units, vocab.verdicts, vocab.relation_kinds, vocab.organisations, vocab.document_parties,
               vocab.indicators, vocab.memos, vocab.topic_table, vocab.page_groups):
         f()
     if vocab.jobs_path().exists():  # a copy of data/ alone (tests) has no notebooks

@@ -257,7 +257,7 @@ def bound_can_fail(scope: str, value: float, claim: pd.Series) -> tuple[bool, st
     return True, ""
 
 
-def _source_name(row: pd.Series) -> str:
+def source_name(row: pd.Series) -> str:
     """A source in words: the publisher, and the outlet whose page was read when another."""
     def text(key: str) -> str:
         v = row.get(key)
@@ -317,7 +317,7 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
                 reason += f"; {notes_txt}"
             out.append(Comparison("evidence", ";".join(rows["evidence_id"]), ";".join(sorted(set(rows["evidence_file"]))),
                                   grade, same_scope, val, ok, f"published figure: {how}", reason, why_d,
-                                  str(rows["as_of"].max() or ""), _source_name(rows.iloc[0])))
+                                  str(rows["as_of"].max() or ""), source_name(rows.iloc[0])))
         for row, scope, diff, grade, why_d in graded:
             if scope == same_scope:
                 continue
@@ -332,7 +332,7 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
                     f"{facts_['label']}{detail}: {_fmt(val)} ({row['evidence_id']})",
                     f"{_fmt(val)} counts {facts_['label']}; it " + ("agrees with" if ok else "differs from")
                     + f" the claim's range {_range(claim)}" + extra, why_d, str(row.get("as_of") or ""),
-                    _source_name(row)))
+                    source_name(row)))
                 continue
             ok, why = bound_agrees(scope, val, claim)
             can_fail, why_not = bound_can_fail(scope, val, claim)
@@ -342,7 +342,7 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
             detail = detail or " (one component of the claimed total)"
             out.append(Comparison("evidence", row["evidence_id"], row["evidence_file"], grade, scope, val, ok,
                                   f"{scope} quantity{detail}: {_fmt(val)} ({row['evidence_id']})",
-                                  why + extra, why_d, str(row.get("as_of") or ""), _source_name(row)))
+                                  why + extra, why_d, str(row.get("as_of") or ""), source_name(row)))
     kinds = vocab.relation_kinds().set_index("kind")
     for rid, kind, status, formula in relations:
         if not kinds.loc[kind, "tests"]:

@@ -177,6 +177,26 @@ def scopes(path: Path | None = None) -> pd.DataFrame:
     return df
 
 
+@lru_cache(maxsize=4)
+def units(path: Path | None = None) -> pd.DataFrame:
+    """Units (``vocabulary/units.csv``): ``unit``, how a page writes a figure in it (``before``,
+    ``after``, ``after_one`` for the figure 1), a table header (``header``), the unit in a sentence
+    (``in_words``) and a description. Indexed by ``unit``."""
+    path = path or _registered("unit_vocabulary")
+    df = _read(path, ["unit", "before", "after", "after_one", "header", "in_words", "description"], key="unit")
+    return df.set_index("unit", drop=False)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A formatted figure with its unit in words (``37,435``, ``46.6%``, ``1 year``, ``rank 4``);
+    the unit's name after the figure for a unit the table does not know."""
+    u = units()
+    if unit not in u.index:
+        return f"{text} {unit}".strip()
+    r = u.loc[unit]
+    return f"{r['before']}{text}{r['after_one'] if text == '1' else r['after']}"
+
+
 def scope_names(source: str | None = None) -> list[str]:
     """Scope names in table order; with ``source``, those that may be declared there."""
     s = scopes()
@@ -468,6 +488,6 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
 
 def clear_cache() -> None:
     """Forget every table read (tests that edit a table call this)."""
-    for f in (grades, scopes, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
+    for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
               page_groups, jobs):
         f.cache_clear()
