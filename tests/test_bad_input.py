@@ -82,13 +82,68 @@ def test_cenapi_row_accounting_on_a_hand_made_fixture(tmp_path):
             "2018-04-30 00:00:00,X,00,M,40,AUN SIN LOCALIZAR"]
     p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n" + "\n".join(rows) + "\n")
     led = cleaning.RowLedger()
-    out = cleaning.load_cenapi(led, p, name="fixture")
+    out = cleaning.load_cenapi(led, p, name="cenapi_records_import")   # its own code 00 = state not recorded
     assert len(out) == 3
     acc = led.frame()
     assert list(acc["dropped"]) == [0, 1, 1, 0]
     assert (acc["rows_in"] == acc["rows_out"] + acc["dropped"]).all()
     assert acc.iloc[3]["step"] == "keep 1 identical rows"
-    assert list(out["state"]) == ["29", "29", "00"]
+    assert list(out["state"]) == ["29", "29", "99"]
+
+
+def test_a_state_code_outside_inegi_list_is_refused(tmp_path):
+    p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n2009-02-09 00:00:00,X,29,F,13,AUN SIN LOCALIZAR\n"
+              "2009-02-09 00:00:00,X,45,F,13,AUN SIN LOCALIZAR\n")
+    with pytest.raises(cleaning.DataError, match=r"c.csv\), row 3, column cve_ent: '45' is not an INEGI state code"):
+        cleaning.load_cenapi(cleaning.RowLedger(), p)
+    # another source's code for "not recorded" is not this source's: RNPDNO 2026 writes 33, CENAPI does not
+    p = write(tmp_path / "d.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n2009-02-09 00:00:00,X,33,F,13,VIVO\n")
+    with pytest.raises(cleaning.DataError, match=r"row 2, column cve_ent: '33'"):
+        cleaning.load_cenapi(cleaning.RowLedger(), p)
+
+
+INEGI_HEADER = "cve_ent|year|month|homicides|pop_est|homicide_rate\n"
+
+
+@pytest.mark.parametrize("row, where", [
+    ("34|2020|1|5|1000.5|0", r"row 2, column cve_ent: '34' is not an INEGI state code"),
+    ("01|2020|13|5|1000.5|0", r"row 2, column month: '13' is not a month \(1-12\)"),
+    ("01|2020|1|-5|1000.5|0", r"row 2, column homicides: '-5' is not a count"),
+    ("01|2020|1|5||0", r"row 2, column pop_est: nan is not a population|row 2, column pop_est: .* is not a population"),
+])
+def test_inegi_homicides_bad_rows_are_refused(tmp_path, row, where):
+    p = write(tmp_path / "h.psv", INEGI_HEADER + row + "\n")
+    with pytest.raises(cleaning.DataError, match=where):
+        cleaning.load_inegi_homicides(cleaning.RowLedger(), p)
+
+
+def test_inegi_homicides_and_sesnsp_victims_on_hand_made_fixtures(tmp_path):
+    """Two states, two months: annual sums and rates worked out by hand."""
+    from mxrights import series
+
+    p = write(tmp_path / "h.psv", INEGI_HEADER + "01|2020|1|3|100000|0\n01|2020|2|1|100000|0\n"
+              "02|2020|1|10|400000|0\n02|2020|2|10|400000|0\n")
+    h = cleaning.load_inegi_homicides(cleaning.RowLedger(), p)
+    row = pd.Series({"first": 2020, "last": 2020, "crime": "Homicidio doloso"})
+    deaths = series.SERIES_METHODS["inegi_homicides_by_year"]({"inegi_homicides": h}, row)
+    assert deaths["value"].tolist() == [24]                             # 3 + 1 + 10 + 10
+    rate = series.SERIES_METHODS["inegi_homicide_rate_by_year"]({"inegi_homicides": h}, row)
+    assert rate["value"].tolist() == [4.8]                              # 24 / 500,000 × 100,000
+    s = write(tmp_path / "s.csv", "isodate,entidad,delito,total\n"
+              "2020-01-01,Nacional,Homicidio doloso,7\n2020-01-01,Aguascalientes,Homicidio doloso,2\n"
+              "2020-01-01,Baja California,Homicidio doloso,5\n2020-02-01,Nacional,Homicidio doloso,0\n"
+              "2020-02-01,Aguascalientes,Homicidio doloso,0\n2020-02-01,Baja California,Homicidio doloso,0\n")
+    led = cleaning.RowLedger()
+    v = cleaning.load_sesnsp_victims(led, s, last_month="2020-01")
+    assert led.frame()["dropped"].tolist() == [0, 2, 2]                 # 2 Nacional rows, then February's 2 rows
+    victims = series.SERIES_METHODS["sesnsp_victims_by_year"]({"sesnsp": v}, row)
+    assert victims["value"].tolist() == [7]
+    vrate = series.SERIES_METHODS["sesnsp_victim_rate_by_year"]({"sesnsp": v, "inegi_homicides": h}, row)
+    assert vrate["value"].tolist() == [1.4]                             # 7 / 500,000 × 100,000
+    bad = write(tmp_path / "b.csv", "isodate,entidad,delito,total\n2020-01-01,Nacional,Homicidio doloso,8\n"
+                "2020-01-01,Aguascalientes,Homicidio doloso,2\n")
+    with pytest.raises(cleaning.DataError, match=r"the Nacional row of 2020-01, Homicidio doloso \(8\) differs from the sum"):
+        cleaning.load_sesnsp_victims(cleaning.RowLedger(), bad, last_month="2020-01")
 
 
 def test_ledger_refuses_rows_from_nowhere():
@@ -126,8 +181,8 @@ def test_papermill_parameter_of_the_wrong_type():
      "annual_comparison: parameter first_year=2030 starts the window after the last year of data"),
     ("annual_comparison", {"first_year": 2010, "last_year": 2001},
      "annual_comparison: parameter last_year=2001 is before first_year=2010"),
-    ("annual_comparison", {"geography": "Jalisco"},
-     "annual_comparison: parameter geography='Jalisco' is not valid; valid: "),
+    ("annual_comparison", {"geography": "Atlantis"},
+     "annual_comparison: parameter geography='Atlantis' is not valid; valid: "),
     ("memo_over_memo", {"min_years": 99}, "memo_over_memo: parameter min_years=99 is outside 1–"),
     ("summary", {"processed_dir": "/no/such"},
      "summary: parameter processed_dir='/no/such' is not a folder of processed tables"),

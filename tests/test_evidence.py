@@ -65,8 +65,12 @@ def test_unregistered_evidence_file_is_refused(tmp_path, monkeypatch):
 def test_state_names_map_to_inegi_codes(mirror):
     names = pd.Series(["TAMAULIPAS", "ESTADO DE MEXICO", "Nuevo León", "CIUDAD DE MEXICO", "COAHUILA DE ZARAGOZA",
                        "NO ESPECIFICADO", "Atlantis"])
-    assert cleaning.state_code_from_name(names).tolist()[:6] == ["28", "15", "19", "09", "05", "33"]
-    assert pd.isna(cleaning.state_code_from_name(names).iloc[6])
+    assert cleaning.state_code_from_name(names[:6]).tolist() == ["28", "15", "19", "09", "05", "99"]
+    # 'México' is the State of Mexico (15); the country is only ever the 'Nacional' recode (00)
+    assert cleaning.state_code_from_name(pd.Series(["México", "Nacional", "Veracruz de Ignacio de la Llave"])).tolist() \
+        == ["15", "00", "30"]
+    with pytest.raises(cleaning.DataError, match=r"row 8, column name: unknown state name 'Atlantis'"):
+        cleaning.state_code_from_name(names, "x", "f.csv")
     df = cleaning.load_rnped_2018_states(cleaning.RowLedger())
     assert df["state"].nunique() == 33 and df["count"].sum() == 34441
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mxrights import pages, paths, report, runner, site, vocab
+from mxrights import geo, pages, paths, report, runner, site, vocab
 from mxrights.schemas import TableError
 
 
@@ -14,7 +14,11 @@ def test_site_map_has_one_page_per_job_and_the_site_pages():
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
     memo_pages = vocab.memo_pages(set(check["document"]))
     assert df["page"].is_unique
-    assert len(pages.notebook_pages()) == len(memo_pages) + len(vocab.comparison_topics()) + 2  # + summary, memo over memo
+    # + summary, memo over memo, and one page per state
+    assert len(pages.notebook_pages()) == len(memo_pages) + len(vocab.comparison_topics()) + 2 + len(geo.state_codes())
+    assert len(geo.state_codes()) == 32
+    jal = df.set_index("page").loc["state_14"]
+    assert (jal["label"], jal["group"], jal["parameters"]["state"]) == ("Jalisco", "states", "14")
     assert [j.name for j in runner.plan()] == pages.notebook_pages()["page"].tolist()
     assert set(df.loc[df["notebook"] == "", "page"]) == {p for p, _, _ in pages.SITE_PAGES}
     # a memo-series page is labelled by its year and counts every text of that year

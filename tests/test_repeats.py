@@ -87,3 +87,22 @@ def test_real_headline_matches_the_claims_ledger():
     assert h["quantities"] == len(repeated)
     assert h["claims"] == int(check["indicator"].isin(repeated).sum())
     assert h["independent"] == int(check.loc[check["indicator"].isin(repeated), "independent_check"].sum())
+
+
+@pytest.mark.parametrize("printed, value, qualifier, known, expected", [
+    ("27,000", 27000, "exact", 27215, "agrees"),              # the 2016 letter beside RNPED's March 2016 total
+    ("27,000", 27000, "exact", 27600, "differs: +600 (+2.2%)"),   # outside 26,500–27,500 (rounded to thousands)
+    ("27,000", 27000, "more than", 26900, "differs: −100 (−0.4%)"),  # "more than" needs a larger known figure
+    ("27,000", 27000, "more than", 40000, "agrees"),
+    ("27,215", 27215, "exact", None, ""),
+])
+def test_a_memo_figure_is_judged_against_what_was_known_then_by_the_verdict_rules(printed, value, qualifier, known,
+                                                                                 expected):
+    claim = pd.Series({"printed": printed, "value": value, "qualifier": qualifier})
+    assert repeats.known_then(known, claim) == expected
+
+
+def test_real_table_judges_the_2016_letter_against_the_register_then():
+    t = pd.read_csv(paths.processed_dir() / "memo_over_memo.csv", keep_default_na=False, na_values=[""])
+    r16 = t.set_index("claim_id").loc["ms2016-wola-letter-disappeared"]
+    assert (r16["memo_value"], r16["official_value"], r16["known_then"]) == (27000, 27215, "agrees")

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES
 def test_plan_has_one_job_per_memo_and_topic():
     import pandas as pd
 
-    from mxrights import paths, vocab
+    from mxrights import geo, paths, vocab
 
     names = [j.name for j in runner.plan()]
     # one page per seed and per memo-series year with claims (2014's texts print no statistic),
@@ -20,7 +20,7 @@ def test_plan_has_one_job_per_memo_and_topic():
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
     m = vocab.memos()
     with_claims = m[m["document"].isin(set(check["document"]))]
-    assert len(names) == with_claims["page"].nunique() + len(vocab.comparison_topics()) + 2
+    assert len(names) == with_claims["page"].nunique() + len(vocab.comparison_topics()) + 2 + len(geo.state_codes())
     assert "memo-over-memo" in names
     assert "memo_series_2016" in names and "memo_series_2014" not in names
     assert "memo_civil-society-memo-2018" in names and "comparison_torture" in names and "summary" in names

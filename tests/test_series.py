@@ -146,7 +146,7 @@ def test_topic_answer_on_a_hand_made_series():
     trends = pd.DataFrame({"indicator": ["a"], "source_id": ["s"], "rate_ratio": [1.19], "rr_lower": [1.02],
                            "rr_upper": [1.39], "first_year": [2010], "last_year": [2014]})
     text = series.topic_answer(annual, trends, ["a", "b"], pd.Series({"a": "Cases"}), 2000, 2026)
-    assert text == ("The longest series, Cases (Source S), went from 10 in 2010 to 20 in 2014; its fitted trend, "
+    assert text == ("The series reaching the latest year, Cases (Source S), went from 10 in 2010 to 20 in 2014; its fitted trend, "
                     "2010–2014: rising, +19% a year (95% CI +2% to +39%). 1 of the topic's 1 charted indicators have "
                     "five or more years of figures, and 1 memo figure(s) sit beside them.")
 
@@ -200,3 +200,40 @@ def test_enpol_comparison_paragraph_without_and_with_microdata(monkeypatch, tmp_
     design = enpol.EditionComparison("a", "b", 60.0, 50.0, -10.0, 2.0, -13.92, -6.08, 0.95)
     text = enpol.comparison_text({**d, "design": design})
     assert text.endswith("correction): -10.0 points (95% CI -13.9 to -6.1).") and "No interval" not in text
+
+
+def test_an_answer_reads_the_series_reaching_the_latest_year_and_averages_long_count_series():
+    """Hand-made: a long CPJ-like series (0 in 2000, 1 in 2024) is read by five-year means, not
+    by two atypical endpoints; a series ending later is preferred to a longer one ending earlier."""
+    from mxrights import series
+
+    years = list(range(2000, 2025))
+    values = [0, 1, 0, 0, 3] + [5] * 15 + [4, 3, 3, 2, 1]        # first five: mean 0.8; last five: mean 2.6
+    a = pd.DataFrame({"indicator": "j", "year": years, "value": values, "unit": "count", "as_of": "x",
+                      "kind": "recomputed", "source_id": "cpj", "source_label": "CPJ", "note": "",
+                      "partial_year": False, "reconciliation": "differs from its publisher's totals"})
+    assert series.endpoints_text(a) == "from 0.8 a year in 2000–2004 to 2.6 a year in 2020–2024"
+    old = a[a["year"] <= 2018].assign(indicator="k", source_id="old", source_label="Old", reconciliation="")
+    short = a[a["year"] >= 2020].assign(indicator="k", source_id="new", source_label="New", reconciliation="")
+    both = pd.concat([old, short])
+    assert series.pick_series(both, ["k"]) == ("k", "new")                    # reaches 2024, though shorter
+    text = series.topic_answer(a, pd.DataFrame(columns=["indicator", "source_id"]), ["j"], pd.Series({"j": "Killed"}),
+                               2000, 2026)
+    assert text.startswith("The series reaching the latest year, Killed (CPJ, recomputed from primary data; the "
+                           "recomputation differs from its publisher's totals), went from 0.8 a year in 2000–2004")
+
+
+def test_a_method_break_ends_a_series():
+    """Hand-made after UDLAP's global index: 75.70 (2015), 69.21 (2017), 49.67 (2019, new method), 46.19 (2025)."""
+    from mxrights import series
+
+    a = pd.DataFrame({"indicator": "g", "source_id": "igi", "source_label": "IGI", "year": [2015, 2017, 2019, 2025],
+                      "value": [75.70, 69.21, 49.67, 46.19], "as_of": "x", "kind": "official", "unit": "score",
+                      "partial_year": False})
+    breaks = pd.DataFrame({"indicator": ["g"], "source_id": ["igi"], "first_year": [2019]})
+    assert series.last_segment(a, breaks)["year"].tolist() == [2019, 2025]
+    long, short = series.summary_table(a, pd.DataFrame(columns=["indicator", "source_id", "rate_ratio", "rr_lower",
+                                                                "rr_upper"]), min_years=2, breaks=breaks)
+    assert (long.loc[0, "first_year"], long.loc[0, "change"]) == (2019, pytest.approx(-3.48))   # never 46.19 − 75.70
+    real = series.load_method_breaks()
+    assert set(real["indicator"]) == {"impunity_index_global_score", "impunity_index_global_rank"}

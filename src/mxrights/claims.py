@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, schemas, text
+from . import geo, paths, schemas, text
 
 
 def indicators_path() -> Path:
@@ -68,6 +68,7 @@ def load_claims(path: Path | None = None, seeds: Path | None = None,
     ind = indicators if indicators is not None else load_indicators()
     schema = schemas.claims_schema(known_documents(seeds), ind["indicator"].tolist())
     out = schemas.validate(df, schema, path)
+    geo.check_geographies(out, path, "claim_id")
     return check_claim_dates_and_topics(out, ind, path)
 
 

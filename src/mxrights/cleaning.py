@@ -18,18 +18,6 @@ import pandas as pd
 
 from . import registry
 
-#: INEGI state codes (claves de entidad) and official short names.
-STATES = {
-    "01": "Aguascalientes", "02": "Baja California", "03": "Baja California Sur", "04": "Campeche",
-    "05": "Coahuila", "06": "Colima", "07": "Chiapas", "08": "Chihuahua", "09": "Ciudad de México",
-    "10": "Durango", "11": "Guanajuato", "12": "Guerrero", "13": "Hidalgo", "14": "Jalisco",
-    "15": "México", "16": "Michoacán", "17": "Morelos", "18": "Nayarit", "19": "Nuevo León",
-    "20": "Oaxaca", "21": "Puebla", "22": "Querétaro", "23": "Quintana Roo", "24": "San Luis Potosí",
-    "25": "Sinaloa", "26": "Sonora", "27": "Tabasco", "28": "Tamaulipas", "29": "Tlaxcala",
-    "30": "Veracruz", "31": "Yucatán", "32": "Zacatecas",
-}
-
-
 class DataError(ValueError):
     """A primary file does not have the shape its loader expects (file, row, column named)."""
 
@@ -59,7 +47,7 @@ def _drop(df: pd.DataFrame, mask: pd.Series, ledger: RowLedger, source: str, ste
 
 
 def read_csv_checked(path: Path, columns: list[str], name: str, encoding: str = "utf-8",
-                     dtype=str, compression: str | None = "infer") -> pd.DataFrame:
+                     dtype=str, compression: str | None = "infer", sep: str = ",") -> pd.DataFrame:
     """Read a CSV and fail loudly on a wrong encoding, a truncated file or changed columns.
 
     Args:
@@ -67,6 +55,7 @@ def read_csv_checked(path: Path, columns: list[str], name: str, encoding: str = 
         columns: columns that must be present (extra ones are allowed).
         name: the registry name, used in messages.
         encoding: expected encoding (INEGI often publishes Latin-1).
+        sep: the field separator (``|`` for pipe-separated files).
 
     Raises:
         DataError: naming the file and, where known, the row and column.
@@ -95,14 +84,14 @@ def read_csv_checked(path: Path, columns: list[str], name: str, encoding: str = 
                                 "declare encoding='utf-8'")
     if text and not text.endswith("\n"):
         last = text.rsplit("\n", 1)[-1]
-        header = next(csv.reader([text.split("\n", 1)[0]]))
-        fields = next(csv.reader([last])) if last else []
+        header = next(csv.reader([text.split("\n", 1)[0]], delimiter=sep))
+        fields = next(csv.reader([last], delimiter=sep)) if last else []
         if len(fields) != len(header) or last.count('"') % 2:
             n = text.count("\n") + 1
             raise DataError(f"{name} ({path}), row {n}: file ends mid-row ({len(fields)} of {len(header)} fields); "
                             "the file is truncated: fetch it again")
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""], sep=sep)
     except pd.errors.ParserError as exc:
         raise DataError(f"{name} ({path}): cannot parse CSV: {exc}") from None
     missing = [c for c in columns if c not in df.columns]
@@ -119,30 +108,24 @@ def normalise_state_code(codes: pd.Series) -> pd.Series:
     return num.map(lambda v: labels[v] if pd.notna(v) else pd.NA)
 
 
-_STATE_ALIASES = {
-    "estado de mexico": "15", "edomex": "15", "mexico": "15", "distrito federal": "09", "cdmx": "09",
-    "coahuila de zaragoza": "05", "michoacan de ocampo": "16", "veracruz de ignacio de la llave": "30",
-    "no especificado": "33", "entidad no especificada": "33",
-}
+def state_code_from_name(names: pd.Series, source: str = "*", path=None, column: str = "name") -> pd.Series:
+    """INEGI state codes from state names as registers print them (see :func:`mxrights.geo.codes_from_names`).
 
-
-def _fold(name: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return " ".join(s.lower().replace(".", " ").split())
-
-
-def state_code_from_name(names: pd.Series) -> pd.Series:
-    """INEGI state codes from state names as registers print them.
-
-    Case, accents and spacing are ignored ('NUEVO LEON' = 'Nuevo León'), and the usual long and
-    short forms are known ('ESTADO DE MEXICO' → '15', 'COAHUILA DE ZARAGOZA' → '05',
-    'NO ESPECIFICADO' → '33'). An unknown name maps to NA, for the caller to report.
+    Case, accents and spacing are ignored ('NUEVO LEON' = 'Nuevo León'); other spellings
+    ('ESTADO DE MEXICO' → '15', 'NO ESPECIFICADO' → '99') come from
+    ``data/raw/vocabulary/state_recodes.csv``. An unknown name raises :class:`DataError`.
     """
-    table = {_fold(v): k for k, v in STATES.items()} | _STATE_ALIASES
-    codes = {n: table.get(_fold(n), pd.NA) for n in names.dropna().unique()}  # fold each distinct name once
-    return names.map(lambda n: codes[n] if pd.notna(n) else pd.NA)
+    from . import geo
+
+    return geo.codes_from_names(names, source, path, column)
+
+
+def state_codes(codes: pd.Series, source: str, path, column: str) -> pd.Series:
+    """A source's state-code column as INEGI codes (see :func:`mxrights.geo.codes_from_codes`);
+    an unknown code raises :class:`DataError` naming file, row, column and value."""
+    from . import geo
+
+    return geo.codes_from_codes(codes, source, path, column)
 
 
 def load_cenapi(ledger: RowLedger, path: Path | None = None, name: str = "cenapi_records_import") -> pd.DataFrame:
@@ -154,7 +137,7 @@ def load_cenapi(ledger: RowLedger, path: Path | None = None, name: str = "cenapi
     two people; their number is recorded as a zero-drop step).
 
     Returns:
-        Columns ``date`` (Timestamp), ``state`` (INEGI code, '00' = not specified),
+        Columns ``date`` (Timestamp), ``state`` (INEGI code, '99' = not recorded),
         ``sex``, ``status`` (``missing`` / ``found_alive`` / ``found_dead``).
     """
     path = path or registry.resolve(name)
@@ -167,7 +150,7 @@ def load_cenapi(ledger: RowLedger, path: Path | None = None, name: str = "cenapi
         raise DataError(f"{name} ({path}), row {i + 2}, column estatus: unknown status {df.loc[i, 'estatus']!r}; "
                         f"expected one of {list(statuses)}")
     date = pd.to_datetime(df["fecha_evento"], errors="coerce", format="%Y-%m-%d %H:%M:%S")
-    out = pd.DataFrame({"date": date, "state": normalise_state_code(df["cve_ent"]).fillna("00"),
+    out = pd.DataFrame({"date": date, "state": state_codes(df["cve_ent"], name, path, "cve_ent"),
                         "sex": df["sexo"].fillna(""), "status": df["estatus"].map(statuses)})
     future = out["date"] > pd.Timestamp.today()
     if future.any():
@@ -189,7 +172,7 @@ def load_igimex(ledger: RowLedger, path: Path | None = None, name: str = "udlap_
     ledger.record(name, "read", len(df), len(df), "rows read")
     out = pd.DataFrame({
         "year": pd.to_numeric(df["Año"], errors="coerce").astype("Int64"),
-        "state": normalise_state_code(df["CVE_ENT"]),
+        "state": state_codes(df["CVE_ENT"], name, path, "CVE_ENT"),
         "state_name": df["Entidad"].str.strip(),
         "grade": df["Grado de impunidad"].str.strip(),
         "score": pd.to_numeric(df["Valor en el indice"], errors="coerce"),
@@ -233,7 +216,7 @@ def load_rnpdno_2026(ledger: RowLedger, path: Path | None = None, name: str = "r
     ledger.record(name, "read", len(df), len(df), "rows read")
     status = {"DESAPARECIDA_O_NO_LOCALIZADA": "missing", "LOCALIZADA_CON_VIDA": "found_alive",
               "LOCALIZADA_SIN_VIDA": "found_dead"}
-    out = pd.DataFrame({"state": normalise_state_code(df["cve_entidad"]), "period": df["periodo"],
+    out = pd.DataFrame({"state": state_codes(df["cve_entidad"], name, path, "cve_entidad"), "period": df["periodo"],
                         "status": df["categoria"].map(status), "count": pd.to_numeric(df["conteo"], errors="coerce")})
     if out["count"].isna().any() or (out["count"] < 0).any():
         i = int((out["count"].isna() | (out["count"] < 0)).idxmax())
@@ -258,7 +241,7 @@ def load_rnpdno_2020(ledger: RowLedger, path: Path | None = None, name: str = "r
     total = sum(pd.to_numeric(df[c]) for c in ("hombre", "mujer", "indeterminado"))
     status = {"desaparecidos": "missing", "localizado con vida": "found_alive", "localizado sin vida": "found_dead"}
     return pd.DataFrame({"year": pd.to_numeric(df["year"], errors="coerce").astype("Int64"),
-                         "state": normalise_state_code(df["inegi"]), "status": df["status"].map(status),
+                         "state": state_codes(df["inegi"], name, path, "inegi"), "status": df["status"].map(status),
                          "count": total.astype("int64")})
 
 
@@ -292,7 +275,7 @@ def load_graves_press(ledger: RowLedger, path: Path | None = None, name: str = "
     df = read_csv_checked(path, ["ano", "cve_ente", "numero_de_fosas", "numero_de_cuerpos"], name, encoding=encoding)
     ledger.record(name, "read", len(df), len(df), "rows read (one row per site of findings)")
     out = pd.DataFrame({"year": pd.to_numeric(df["ano"], errors="coerce"),
-                        "state": normalise_state_code(df["cve_ente"])})
+                        "state": state_codes(df["cve_ente"], name, path, "cve_ente")})
     for col, src in (("graves", "numero_de_fosas"), ("bodies", "numero_de_cuerpos")):
         cell = df[src].fillna("na").astype(str).str.strip()
         unknown = cell.str.lower() == "na"
@@ -319,9 +302,126 @@ def load_rnped_2018_states(ledger: RowLedger, path: Path | None = None,
     path = path or registry.resolve(name)
     df = read_csv_checked(path, ["code", "name", "personas_no_localizadas"], name)
     ledger.record(name, "read", len(df), len(df), "rows read")
-    state = state_code_from_name(df["name"])
-    if state.isna().any():
-        i = int(state.isna().idxmax())
-        raise DataError(f"{name} ({path}), row {i + 2}, column name: unknown state name {df.loc[i, 'name']!r}")
+    state = state_code_from_name(df["name"], name, path, "name")
     return pd.DataFrame({"state": state, "name": df["name"],
                          "count": pd.to_numeric(df["personas_no_localizadas"]).astype("int64")})
+
+
+def _whole_numbers(df: pd.DataFrame, column: str, name: str, path) -> pd.Series:
+    """A column of counts (whole numbers >= 0) as int64; any other cell is an error naming its row."""
+    cell = df[column].fillna("").astype(str).str.strip()
+    bad = ~cell.str.fullmatch(r"\d+")
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise DataError(f"{name} ({path}), row {i + 2}, column {column}: {df[column].iloc[i]!r} is not a count "
+                        "(a whole number >= 0)")
+    return cell.astype("int64")
+
+
+def _months(df: pd.DataFrame, column: str, name: str, path) -> pd.Series:
+    """Month numbers 1-12; any other cell is an error naming its row."""
+    m = pd.to_numeric(df[column], errors="coerce")
+    bad = m.isna() | ~m.isin(range(1, 13))
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise DataError(f"{name} ({path}), row {i + 2}, column {column}: {df[column].iloc[i]!r} is not a month (1-12)")
+    return m.astype("int64")
+
+
+def load_inegi_homicides(ledger: RowLedger, path: Path | None = None,
+                         name: str = "inegi_homicides_state_month") -> pd.DataFrame:
+    """INEGI homicide deaths by state and month of occurrence, with mid-year population.
+
+    The extract (Gargiulo, Aburto & Floridi, from INEGI's death certificates) is pipe-separated:
+    ``cve_ent|year|month|homicides|pop_est|homicide_rate``. The published monthly rate is not
+    read: rates are recomputed from deaths and population so that annual rates weigh months by
+    their deaths.
+
+    Returns:
+        ``state`` (INEGI code), ``year``, ``month``, ``homicides`` (deaths), ``population``
+        (persons, mid-year estimate).
+
+    Raises:
+        DataError: a state code outside INEGI's list, a month outside 1-12, a count that is not a
+            whole number >= 0, or a population missing or not positive (file, row, column, value).
+    """
+    path = path or registry.resolve(name)
+    df = read_csv_checked(path, ["cve_ent", "year", "month", "homicides", "pop_est"], name, sep="|")
+    ledger.record(name, "read", len(df), len(df), "rows read (one row per state and month)")
+    out = pd.DataFrame({"state": state_codes(df["cve_ent"], name, path, "cve_ent"),
+                        "year": _whole_numbers(df, "year", name, path),
+                        "month": _months(df, "month", name, path),
+                        "homicides": _whole_numbers(df, "homicides", name, path)})
+    pop = pd.to_numeric(df["pop_est"], errors="coerce")
+    bad = pop.isna() | (pop <= 0)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise DataError(f"{name} ({path}), row {i + 2}, column pop_est: {df['pop_est'].iloc[i]!r} is not a population "
+                        "(a number > 0); a rate cannot be computed without it")
+    out["population"] = pop
+    dup = out.duplicated(["state", "year", "month"])
+    if dup.any():
+        i = int(dup.to_numpy().argmax())
+        raise DataError(f"{name} ({path}), row {i + 2}: a second row for state {out['state'].iloc[i]}, "
+                        f"{out['year'].iloc[i]}-{out['month'].iloc[i]:02d}")
+    return out
+
+
+def load_sesnsp_victims(ledger: RowLedger, path: Path | None = None, name: str = "sesnsp_victims_state_month",
+                        last_month: str = "2025-01") -> pd.DataFrame:
+    """SESNSP victims in case files by state, month and crime (fuero común, new method, 2015 on).
+
+    Cleaning, every step in the ledger: the ``Nacional`` rows are checked to equal the sum of
+    the 32 states for every month and crime, then dropped (the national figure is recomputed as
+    that sum); months after ``last_month`` (the last month published when the extract was made:
+    later months are zeros, not yet published) are dropped.
+
+    Returns:
+        ``state`` (INEGI code), ``year``, ``month``, ``crime`` (SESNSP's ``delito``, Spanish),
+        ``victims``.
+
+    Raises:
+        DataError: an unknown state name, a date that is not the first day of a month, a count that
+            is not a whole number >= 0, or a ``Nacional`` row that differs from the sum of states.
+    """
+    from . import geo
+
+    path = path or registry.resolve(name)
+    df = read_csv_checked(path, ["isodate", "entidad", "delito", "total"], name)
+    ledger.record(name, "read", len(df), len(df), "rows read (one row per state or Nacional, month and crime)")
+    date = pd.to_datetime(df["isodate"], format="%Y-%m-%d", errors="coerce")
+    bad = date.isna() | (date.dt.day != 1)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise DataError(f"{name} ({path}), row {i + 2}, column isodate: {df['isodate'].iloc[i]!r} is not the first "
+                        "day of a month (YYYY-MM-01)")
+    out = pd.DataFrame({"state": state_code_from_name(df["entidad"], name, path, "entidad"),
+                        "year": date.dt.year.astype("int64"), "month": date.dt.month.astype("int64"),
+                        "crime": df["delito"].str.strip(), "victims": _whole_numbers(df, "total", name, path)})
+    national = out["state"] == geo.NATIONAL
+    states = out[~national].groupby(["year", "month", "crime"])["victims"].sum()
+    nat = out[national].set_index(["year", "month", "crime"])["victims"]
+    diff = (nat - states.reindex(nat.index, fill_value=0)).abs()
+    if (diff > 0).any():
+        y, m, c = diff[diff > 0].index[0]
+        raise DataError(f"{name} ({path}): the Nacional row of {y}-{m:02d}, {c} ({nat[(y, m, c)]}) differs from the "
+                        f"sum of the states ({states.get((y, m, c), 0)})")
+    out = _drop(out, national, ledger, name, "drop Nacional rows",
+                "national rows equal the sum of the 32 states (checked for every month and crime); recomputed as that sum")
+    last = pd.Period(last_month, "M")
+    later = (out["year"] * 12 + out["month"]) > (last.year * 12 + last.month)
+    return _drop(out, later, ledger, name, f"drop months after {last_month}",
+                 f"months after {last_month} were not yet published when the extract was made (zeros)").reset_index(drop=True)
+
+
+def load_peer_rnpdno(ledger: RowLedger, path: Path | None = None,
+                     name: str = "peer_rnpdno_2026_national_year") -> pd.DataFrame:
+    """A peer project's national RNPDNO count by year (``anio, desap_count, fuente``): ``year, count``.
+
+    Raises:
+        DataError: a year or count that is not a whole number >= 0 (file, row, column, value).
+    """
+    path = path or registry.resolve(name)
+    df = read_csv_checked(path, ["anio", "desap_count"], name)
+    ledger.record(name, "read", len(df), len(df), "rows read (one row per year)")
+    return pd.DataFrame({"year": _whole_numbers(df, "anio", name, path), "count": _whole_numbers(df, "desap_count", name, path)})

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import claims as claims_mod
-from . import paths, schemas, vocab
+from . import geo, paths, schemas, vocab
 
 
 def evidence_dir() -> Path:
@@ -57,6 +57,7 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
         df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
                                                           orgs["org_id"].tolist(), vocab.scope_names("evidence")), f)
         check_dates(df, f)
+        geo.check_geographies(df, f, "evidence_id")
         df["complement_of"] = _complement_totals(df, ind, f)
         names = orgs.set_index("org_id")
         df["publisher"] = df["publisher_id"].map(names["name_en"])

@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import cleaning, paths, vocab
+from . import cleaning, geo, paths, vocab
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def missing_by_year(cenapi: pd.DataFrame, first: int = 2000, last: int = 2018) -
 
 def states_count(igimex: pd.DataFrame) -> int:
     """Number of distinct INEGI state codes 01-32 present in a state table."""
-    return int(igimex["state"].isin(list(cleaning.STATES)).groupby(igimex["state"]).any().sum())
+    return int(igimex["state"].isin(geo.state_codes()).groupby(igimex["state"]).any().sum())
 
 
 def igimex_mean(igimex: pd.DataFrame, year: int) -> float:

@@ -1,7 +1,7 @@
 """The site map: every page of the site, from the job table and the vocabularies.
 
 One row per page, whether a notebook makes it (a row of ``notebooks/jobs.csv``, a family
-row multiplied into one page per memo page or per comparison topic) or the site renders it
+row multiplied into one page per memo page, per comparison topic or per state) or the site renders it
 from the processed tables (the overview, the claims explorer, the sources and the method).
 The runner plans its jobs from this table and the site draws its navigation from it, so a
 page cannot be built without being in the navigation, nor linked without being built.
@@ -26,7 +26,7 @@ SITE_PAGES = (
 )
 SITE_GROUP = "study"
 
-COLUMNS = ["page", "group", "label", "title", "job", "notebook", "parameters", "reads", "topic", "memo_year"]
+COLUMNS = ["page", "group", "label", "title", "job", "notebook", "parameters", "reads", "topic", "memo_year", "state"]
 
 
 def _documents_with_claims() -> set[str]:
@@ -36,7 +36,8 @@ def _documents_with_claims() -> set[str]:
 
 
 def _fill(params: dict, values: dict) -> dict:
-    """Replace ``{page}``, ``{topic}`` and ``{tables}`` in string parameters."""
+    """Replace ``{page}``, ``{topic}``, ``{state}`` and ``{tables}`` in string parameters."""
+    values = {"page": "", "topic": "", "state": ""} | values
     return {k: v.format(**values) if isinstance(v, str) else v for k, v in params.items()}
 
 
@@ -57,7 +58,7 @@ def _memo_rows(job: pd.Series, tables: str) -> list[dict]:
         rows.append({"page": job["job"].format(page=p.page), "group": group, "label": label, "title": title,
                      "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
                      "parameters": _fill(job["parameters"], {"page": p.page, "topic": "", "tables": tables}),
-                     "topic": "", "memo_year": str(p.year or "")})
+                     "topic": "", "memo_year": str(p.year or ""), "state": ""})
     return rows
 
 
@@ -67,7 +68,18 @@ def _topic_rows(job: pd.Series, tables: str) -> list[dict]:
              "title": f"Annual comparison: {topics.loc[t, 'label_en']} — {topics.loc[t, 'label_es']}",
              "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
              "parameters": _fill(job["parameters"], {"page": "", "topic": t, "tables": tables}),
-             "topic": t, "memo_year": ""} for t in vocab.comparison_topics()]
+             "topic": t, "memo_year": "", "state": ""} for t in vocab.comparison_topics()]
+
+
+def _state_rows(job: pd.Series, tables: str) -> list[dict]:
+    from . import geo
+
+    s = geo.states()
+    return [{"page": job["job"].format(state=c), "group": job["group"], "label": s.loc[c, "name_en"],
+             "title": f"State: {geo.bilingual(c)} (INEGI {c})",
+             "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+             "parameters": _fill(job["parameters"], {"state": c, "tables": tables}),
+             "topic": "", "memo_year": "", "state": c} for c in geo.state_codes()]
 
 
 def site_pages(tables_dir: str | None = None) -> pd.DataFrame:
@@ -86,17 +98,19 @@ def site_pages(tables_dir: str | None = None) -> pd.DataFrame:
     """
     tables = tables_dir if tables_dir is not None else str(paths.reports_dir() / "tables")
     rows = [{"page": p, "group": SITE_GROUP, "label": label, "title": title, "job": "", "notebook": "",
-             "parameters": {}, "reads": [], "topic": "", "memo_year": ""} for p, label, title in SITE_PAGES]
+             "parameters": {}, "reads": [], "topic": "", "memo_year": "", "state": ""} for p, label, title in SITE_PAGES]
     for _, job in vocab.jobs().iterrows():
         if job["each"] == "memo_page":
             rows += _memo_rows(job, tables)
         elif job["each"] == "comparison_topic":
             rows += _topic_rows(job, tables)
+        elif job["each"] == "state":
+            rows += _state_rows(job, tables)
         else:
             rows.append({"page": job["job"], "group": job["group"], "label": job["label"], "title": job["title"],
                          "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
                          "parameters": _fill(job["parameters"], {"page": "", "topic": "", "tables": tables}),
-                         "topic": "", "memo_year": ""})
+                         "topic": "", "memo_year": "", "state": ""})
     df = pd.DataFrame(rows, columns=COLUMNS)
     order = {g: i for i, g in enumerate(vocab.page_groups()["group"])}
     df["_g"] = df["group"].map(order)

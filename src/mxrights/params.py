@@ -89,6 +89,12 @@ def _memo_year_counts(params: dict) -> tuple[int, int]:
     return 1, int(t.groupby("indicator")["memo_year"].nunique().max()) if len(t) else 1
 
 
+def _state_codes(params: dict) -> list[str]:
+    from . import geo
+
+    return geo.state_codes()
+
+
 def _table_folder(params: dict) -> list[str] | None:
     return None  # checked in _check_value: empty, or an existing folder holding the tables
 
@@ -97,6 +103,7 @@ def _table_folder(params: dict) -> list[str] | None:
 VALUE_SETS: dict[str, Callable[[dict], object]] = {
     "memo_page": _memo_pages, "comparison_topic": _comparison_topics, "data_year": _data_years,
     "annual_geography": _geographies, "memo_year_count": _memo_year_counts, "table_folder": _table_folder,
+    "state_code": _state_codes,
     "any": lambda params: None,
 }
 

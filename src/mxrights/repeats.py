@@ -15,11 +15,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schemas, series, vocab
+from . import schemas, series, verdicts, vocab
 
 COLUMNS = ["indicator", "memo_year", "memo", "claim_id", "fact_id", "as_of", "memo_value", "qualifier", "unit", "verdict",
            "grade", "independent_check", "evidence_value", "official_value", "official_as_of", "official_source",
-           "revised_value", "revised_years", "revised_source"]
+           "known_then", "revised_value", "revised_years", "revised_source"]
+
+
+def known_then(official: float | None, claim: pd.Series) -> str:
+    """The memo figure judged against the figure known at its date by the verdict rules' own test
+    (:func:`mxrights.verdicts.agrees`: the printed figure's rounding and its qualifier — *about*,
+    *more than*, *at least* — define the range the figure allows).
+
+    Returns ``"agrees"`` (the known figure lies in the claim's range), ``"differs: +215
+    (+0.8%)"`` style text with the difference known − claimed, or ``""`` without a known figure.
+    """
+    if official is None or pd.isna(official):
+        return ""
+    if verdicts.agrees(float(official), claim):
+        return "agrees"
+    d = float(official) - float(claim["value"])
+    rel = f" ({d / float(claim['value']):+.1%})".replace("-", "−") if float(claim["value"]) else ""
+    return f"differs: {'+' if d > 0 else '−'}{verdicts._fmt(abs(d))}{rel}"
 
 
 def memo_years(memos: pd.DataFrame | None = None) -> pd.Series:
@@ -91,6 +108,7 @@ def memo_over_memo(check: pd.DataFrame, claims: pd.DataFrame, annual: pd.DataFra
                          "official_value": None if ref is None else float(ref["value"]),
                          "official_as_of": None if ref is None else ref["as_of"],
                          "official_source": None if ref is None else ref["source_label"],
+                         "known_then": known_then(None if ref is None else ref["value"], c),
                          "revised_value": rev_value, "revised_years": rev_years if rev_value is not None else "",
                          "revised_source": f"{rev_src} ({rev_ind})" if rev_value is not None else ""})
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -130,9 +148,4 @@ def headline(table: pd.DataFrame, min_years: int = 2) -> dict:
                    "were checked against independent evidence of the same quantity; a repeat is not a new check: as "
                    f"distinct facts, {out['facts_independent']} of {out['facts']} were checked. The others are shown "
                    "with the verdict they received and why.")
-    return out
-    out["text"] = (f"**{out['quantities']} quantities are stated by documents of {min_years} or more memo years "
-                   f"({out['first_year']}–{out['last_year']}).** Of their {out['claims']} claims, {out['independent']} "
-                   "were checked against independent evidence of the same quantity; the others are shown with the "
-                   "verdict they received and why.")
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,10 +18,19 @@ from . import claims as claims_mod
 from . import paths, templating, vocab
 
 
+#: Columns of processed tables that hold codes, read as text (INEGI's ``09`` is not the number 9).
+CODE_COLUMNS = {"state_code": str}
+
+
 def load_table(name: str, processed: str | Path = "") -> pd.DataFrame:
-    """Read a processed table (``data/processed/<name>.csv`` unless another folder is given)."""
+    """Read a processed table (``data/processed/<name>.csv`` unless another folder is given);
+    code columns (:data:`CODE_COLUMNS`) stay text, an empty one the empty string."""
     folder = Path(processed) if processed else paths.processed_dir()
-    return pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[""])
+    df = pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[""], dtype=CODE_COLUMNS)
+    for c in CODE_COLUMNS:
+        if c in df.columns:
+            df[c] = df[c].fillna("")
+    return df
 
 
 def memos() -> pd.DataFrame:
@@ -202,6 +212,8 @@ SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#CC79A7", "#00000
 MEMO_COLOUR = "#D55E00"
 #: Chart text in points: at the 100 px per inch the site shows charts at, 8 pt is 11 px.
 CHART_TEXT = 8
+#: A legend entry wraps at this many characters, so a long source name never runs off the chart.
+LEGEND_WIDTH = 100
 
 KIND_STYLE = {"recomputed": {"marker": "s", "label": "recomputed from primary data"},
               "official": {"marker": "o", "label": "published figure"},
@@ -314,10 +326,24 @@ def drawable(annual: pd.DataFrame, indicator: str, first: int, last: int) -> boo
     return sub["year"].nunique() >= 2
 
 
-def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, last: int):
-    """The series of one indicator: a line per source (labelled by publisher and edition), memo
-    claims as labelled crosses, partial years as hollow markers; integer years, thousands
-    separators, the legend outside the data; 1,280 px wide. Returns None for fewer than two years.
+def series_label(src: str, kind: str, reconciliation: str = "") -> str:
+    """A chart legend's name for one line: the source, the kind of point and, for a recomputed
+    series that does not match what its publisher printed, that fact (so a recomputation is
+    never read as the publisher's figure), e.g. ``"INEGI … (recomputed from primary data;
+    differs from its publisher's totals)"``."""
+    text = KIND_STYLE[kind]["label"]
+    if kind == "recomputed" and str(reconciliation).startswith("differs"):
+        text += f"; {reconciliation}"
+    return f"{src} ({text})"
+
+
+def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, last: int,
+                 memo_years: list[int] | None = None):
+    """The series of one indicator: a line per source (labelled by publisher and edition, and
+    by its reconciliation when it differs from its publisher, see :func:`series_label`), memo
+    claims as labelled crosses, partial years as hollow markers, the years of ``memo_years`` as
+    dotted vertical lines; integer years, thousands separators, the legend outside the data;
+    1,280 px wide. Returns None for fewer than two years.
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -338,8 +364,9 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
         # a year without a figure is a gap in the line, never bridged
         span = range(int(whole.index.min()), int(whole.index.max()) + 1) if len(whole) else []
         whole = whole.reindex(span)
+        rec = g["reconciliation"].iloc[0] if "reconciliation" in g.columns else ""
         ax.plot(whole.index, whole.values, color=colour, marker=KIND_STYLE[kind]["marker"], markersize=4,
-                linewidth=1.4, label=f"{src} ({KIND_STYLE[kind]['label']})")
+                linewidth=1.4, label=textwrap.fill(series_label(src, kind, cell_text(rec)), LEGEND_WIDTH))
         part = g[g["partial_year"].astype(bool)]
         if len(part):
             ax.scatter(part["year"], part["value"], marker=KIND_STYLE[kind]["marker"], s=30, facecolors="white",
@@ -363,9 +390,13 @@ def series_chart(annual: pd.DataFrame, indicator: str, label: str, first: int, l
             # labels of one year stack upwards instead of overlapping
             ax.annotate(f"memo {memo_year.get(r.source_id, r.year)}", (r.year, r.value), textcoords="offset points",
                         xytext=(6, 6 + 11 * k), fontsize=CHART_TEXT, color=MEMO_COLOUR)
+    for k, y in enumerate(sorted(y for y in set(memo_years or []) if first <= y <= last)):
+        ax.axvline(y, color=MEMO_COLOUR, linestyle=":", linewidth=0.9, zorder=1,
+                   label="year of a memo" if k == 0 else None)
     ax.set_title(label, fontsize=CHART_TEXT + 2)
     ax.set_xlabel("year", fontsize=CHART_TEXT)
-    ax.set_ylabel(sub["unit"].iloc[0], fontsize=CHART_TEXT)
+    unit = sub["unit"].iloc[0]
+    ax.set_ylabel(vocab.units()["header"].get(unit, "").strip("()") or unit, fontsize=CHART_TEXT)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.tick_params(labelsize=CHART_TEXT)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import cleaning, indicators, schemas
+from . import cleaning, geo, indicators, schemas
 
 def topic_indicators() -> dict[str, list[str]]:
     """Topic → indicators drawn on its comparison page (from ``data/raw/indicators.csv``)."""
@@ -26,15 +26,29 @@ def topic_indicators() -> dict[str, list[str]]:
     return vocab.series_indicators()
 
 
-#: Columns of ``indicators_annual.csv``. ``partial_year`` (bool) marks a point whose period is
+#: Columns of ``indicators_annual.csv``. ``geography`` is the place a row is about, from its claim,
+#: evidence row or primary file (a primary file's state rows carry the state's English name);
+#: ``state_code`` is the INEGI code of the state it lies in (``00`` = the whole country; empty when
+#: it spans several states or lies outside Mexico), from ``vocabulary/geographies.csv``.
+#: ``reconciliation`` says, for a recomputed point, how its series compares with what its publisher
+#: printed (see :mod:`mxrights.reconcile`; empty for other kinds).
+#: ``partial_year`` (bool) marks a point whose period is
 #: not one whole calendar year (its ``note`` says which months): charts draw it hollow, and
 #: trends and a topic's answer leave it out.
-COLUMNS = ["indicator", "geography", "year", "as_of", "value", "unit", "kind", "source_id", "source_label", "note",
-           "partial_year", "trace"]
+COLUMNS = ["indicator", "geography", "state_code", "year", "as_of", "value", "unit", "kind", "source_id", "source_label", "note",
+           "partial_year", "reconciliation", "trace"]
+
+
+def national(annual: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an annual table about the whole country (``state_code`` ``00``)."""
+    return annual[annual["state_code"] == geo.NATIONAL]
 
 
 def whole_years(annual: pd.DataFrame) -> pd.DataFrame:
-    """The points of an annual table that cover a whole calendar year (``partial_year`` false)."""
+    """The points of an annual table that cover a whole calendar year (``partial_year`` false; a
+    table without that column holds whole years only)."""
+    if "partial_year" not in annual.columns:
+        return annual
     return annual[~annual["partial_year"].astype(bool)]
 
 
@@ -49,7 +63,8 @@ def from_claims(claims: pd.DataFrame) -> pd.DataFrame:
     c = claims[claims["as_of"].notna()]
     memos = vocab.memos().set_index("memo")
     label = c["memo"].map(lambda m: f"{memos.loc[m, 'title']} ({memos.loc[m, 'published']})" if m in memos.index else m)
-    return pd.DataFrame({"indicator": c["indicator"], "geography": "Mexico",
+    return pd.DataFrame({"indicator": c["indicator"], "geography": c["geography"], "reconciliation": "",
+                         "state_code": geo.state_of(c["geography"]),
                          "year": c["as_of"].map(_year_of), "as_of": c["as_of"], "value": c["value"].astype(float),
                          "unit": c["unit"], "kind": "memo-claim", "source_id": c["memo"], "source_label": label,
                          "note": "", "partial_year": False, "trace": "claims.csv:" + c["claim_id"]})
@@ -87,15 +102,17 @@ def from_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
     single = e[~e["combine"].isin(["sum", "complement"])]
     years = [_evidence_year(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()]
     notes = [_partial_period(r, measure.get(r["indicator"], "flow")) for _, r in single.iterrows()]
-    rows = [pd.DataFrame({"indicator": single["indicator"], "geography": "Mexico", "year": years,
+    rows = [pd.DataFrame({"indicator": single["indicator"], "geography": single["geography"], "reconciliation": "",
+                          "state_code": geo.state_of(single["geography"]), "year": years,
                           "as_of": single["as_of"], "value": single["value"].astype(float), "unit": single["unit"],
                           "kind": "official", "source_id": single["source_id"],
                           "source_label": [_evidence_label(r) for _, r in single.iterrows()],
                           "note": notes, "partial_year": [bool(n) for n in notes],
                           "trace": "evidence.csv:" + single["evidence_id"]})]
-    for (ind, asof), g in parts.groupby(["indicator", "as_of"]):
+    for (ind, asof, _), g in parts.groupby(["indicator", "as_of", "geography"]):
         first = g.iloc[0]
-        rows.append(pd.DataFrame([{"indicator": ind, "geography": "Mexico",
+        rows.append(pd.DataFrame([{"indicator": ind, "geography": first["geography"], "reconciliation": "",
+                                   "state_code": geo.state_of(pd.Series([first["geography"]])).iloc[0],
                                    "year": _evidence_year(first, measure.get(ind, "flow")), "as_of": asof,
                                    "value": float(g["value"].astype(float).sum()), "unit": first["unit"],
                                    "kind": "official", "source_id": first["source_id"],
@@ -166,7 +183,45 @@ SERIES_METHODS: dict[str, Callable[[dict, pd.Series], pd.DataFrame]] = {
     "press_graves_by_year": lambda d, r: _press_sum(d["graves_press"], "graves", r["first"], r["last"]),
     "press_bodies_by_year": lambda d, r: _press_sum(d["graves_press"], "bodies", r["first"], r["last"]),
     "press_sites_by_year": lambda d, r: _every_year(d["graves_press"].groupby("year").size(), r["first"], r["last"]),
+    "inegi_homicides_by_year": lambda d, r: _every_year(d["inegi_homicides"].groupby("year")["homicides"].sum(),
+                                                        r["first"], r["last"]),
+    "inegi_homicide_rate_by_year": lambda d, r: _rate(d["inegi_homicides"].groupby("year")["homicides"].sum(),
+                                                      _population(d["inegi_homicides"]), r["first"], r["last"]),
+    "sesnsp_victims_by_year": lambda d, r: _every_year(_crime(d["sesnsp"], r["crime"]), r["first"], r["last"]),
+    "sesnsp_victim_rate_by_year": lambda d, r: _rate(_crime(d["sesnsp"], r["crime"]), _population(d["inegi_homicides"]),
+                                                     r["first"], r["last"]),
 }
+
+#: Methods that count one crime of SESNSP's victims (the ``crime`` column of series_recomputed.csv).
+CRIME_METHODS = {"sesnsp_victims_by_year", "sesnsp_victim_rate_by_year"}
+
+
+def _crime(sesnsp: pd.DataFrame, crime: str) -> pd.Series:
+    """Victims of one SESNSP crime (``delito``) by year."""
+    sub = sesnsp[sesnsp["crime"] == crime]
+    return sub.groupby("year")["victims"].sum()
+
+
+def _population(inegi: pd.DataFrame) -> pd.Series:
+    """Population by year (persons): each state's mean of its monthly mid-year estimates, summed
+    over the states present (one state when the frame is one state's)."""
+    return inegi.groupby(["year", "state"])["population"].mean().groupby(level=0).sum()
+
+
+def _rate(counts: pd.Series, population: pd.Series, first: int, last: int) -> pd.DataFrame:
+    """``year, value`` = counts ÷ population × 100,000 for every year in [first, last].
+
+    Raises:
+        ValueError: a year of the window without population (the window must end where the
+            population column ends).
+    """
+    years = range(first, last + 1)
+    missing = [y for y in years if y not in population.index]
+    if missing:
+        raise ValueError(f"no population for {missing[0]}: the rate's window must end by {int(population.index.max())}")
+    c = counts.groupby(level=0).sum().reindex(years, fill_value=0)
+    rate = [round(float(c[y]) / float(population[y]) * 100_000, 4) for y in years]
+    return pd.DataFrame({"year": list(years), "value": rate})
 
 
 def _year_end(year: int, row: pd.Series) -> str:
@@ -179,7 +234,9 @@ def load_series_table(path=None) -> pd.DataFrame:
     """The recomputed-series table ``data/raw/series_recomputed.csv`` (one row per series).
 
     ``status`` names the register status a status method counts (``missing``, ``found_alive``,
-    ``found_dead``); empty for other methods.
+    ``found_dead``); empty for other methods. ``crime`` names the SESNSP crime (``delito``, as
+    SESNSP writes it) a crime method counts. ``by_state`` (true/false): the series is also
+    computed for each of the 32 states, from the rows of the primary file in that state.
 
     Raises:
         mxrights.schemas.TableError: unknown method or primary file, a status missing or out of
@@ -189,8 +246,8 @@ def load_series_table(path=None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("series_recomputed")
-    df = _read(path, ["indicator", "method", "status", "primary", "source_id", "source_label", "as_of", "data_end",
-                      "year_start", "year_end", "partial_years", "note"])
+    df = _read(path, ["indicator", "method", "status", "crime", "by_state", "primary", "source_id", "source_label",
+                      "as_of", "data_end", "year_start", "year_end", "partial_years", "note"])
     known = set(registry.load_registry()["name"])
     for i, r in df.iterrows():
         where = f"{path}, row {i + 2}"
@@ -200,6 +257,12 @@ def load_series_table(path=None) -> pd.DataFrame:
             raise schemas.TableError(f"{where}, column status: {r['status']!r}; method {r['method']} needs one of "
                                      f"{', '.join(STATUSES)}" if r["method"] in STATUS_METHODS else
                                      f"{where}, column status: {r['status']!r} must be empty for method {r['method']}")
+        if (r["method"] in CRIME_METHODS) != bool(r["crime"]):
+            raise schemas.TableError(f"{where}, column crime: {r['crime']!r}; method {r['method']} "
+                                     + ("needs a SESNSP crime (delito)" if r["method"] in CRIME_METHODS else
+                                        "takes no crime"))
+        if r["by_state"] not in ("true", "false"):
+            raise schemas.TableError(f"{where}, column by_state: {r['by_state']!r} is not true or false")
         if r["primary"] not in known:
             raise schemas.TableError(f"{where}, column primary: {r['primary']!r} is not in the data registry")
         try:
@@ -221,41 +284,107 @@ def _partial(text: str) -> dict[int, str]:
     return out
 
 
+def _by_state(data: dict) -> dict[str, dict]:
+    """The primary frames split by INEGI state: ``{code: {name: frame}}`` (a frame without a
+    ``state`` column is given whole)."""
+    out: dict[str, dict] = {code: {} for code in geo.state_codes()}
+    for name, frame in data.items():
+        if "state" not in frame.columns:
+            for code in out:
+                out[code][name] = frame
+            continue
+        groups = dict(tuple(frame.groupby("state", sort=True)))
+        for code in out:
+            out[code][name] = groups.get(code, frame.iloc[0:0])
+    return out
+
+
+def _one_series(data: dict, r: pd.Series) -> pd.DataFrame:
+    row = r.copy()
+    row["first"], row["last"] = int(r["year_start"]), int(r["year_end"])
+    got = SERIES_METHODS[r["method"]](data, row).copy()
+    if "as_of" not in got:
+        got["as_of"] = r["as_of"]
+    if "note" not in got:
+        got["note"] = ""
+    partial = _partial(r["partial_years"])
+    got["note"] = [("; ".join(filter(None, [f"partial year: {partial[y]}" if y in partial else "", n])))
+                   for y, n in zip(got["year"], got["note"])]
+    got["partial_year"] = got["year"].isin(list(partial))
+    return got
+
+
 def from_primary(data: dict, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Series recomputed from the registered primary files, as ``series_recomputed.csv`` lists them.
 
     Every year of each row's window is present (zeros are data); partial years carry a note.
+    The national series (geography ``Mexico``, state code ``00``) is computed from every row of
+    the file, including rows whose state was not recorded; a row with ``by_state`` true is
+    also computed for each of the 32 states (geography = the state's English name), so a
+    count's national figure is the sum of its states plus the persons with no state
+    (:func:`state_accounting` lists that difference).
     """
     from . import vocab
 
     table = table if table is not None else load_series_table()
     units = vocab.indicators().set_index("indicator")["unit"]
+    split = _by_state(data) if (table["by_state"] == "true").any() else {}
     out = []
     for _, r in table.iterrows():
-        row = r.copy()
-        row["first"], row["last"] = int(r["year_start"]), int(r["year_end"])
-        got = SERIES_METHODS[r["method"]](data, row).copy()
-        if "as_of" not in got:
-            got["as_of"] = r["as_of"]
-        if "note" not in got:
-            got["note"] = ""
-        partial = _partial(r["partial_years"])
-        got["note"] = [("; ".join(filter(None, [f"partial year: {partial[y]}" if y in partial else "", n])))
-                       for y, n in zip(got["year"], got["note"])]
-        got["partial_year"] = got["year"].isin(list(partial))
-        got["indicator"], got["unit"], got["source_id"] = r["indicator"], units[r["indicator"]], r["source_id"]
-        got["source_label"] = r["source_label"]
-        got["trace"] = f"registry:{r['primary']}"
-        out.append(got)
+        places = [(geo.NATIONAL, data)] + ([(c, split[c]) for c in geo.state_codes()] if r["by_state"] == "true" else [])
+        for code, frames in places:
+            got = _one_series(frames, r)
+            got["geography"], got["state_code"] = geo.name_en(code), code
+            got["indicator"], got["unit"], got["source_id"] = r["indicator"], units[r["indicator"]], r["source_id"]
+            got["source_label"] = r["source_label"]
+            got["trace"] = f"registry:{r['primary']}"
+            out.append(got)
     df = pd.concat(out, ignore_index=True)
-    df["geography"] = "Mexico"
     df["kind"] = "recomputed"
+    df["reconciliation"] = ""
     df["value"] = df["value"].astype(float)
     return df[COLUMNS]
 
 
+def state_accounting(primary: pd.DataFrame) -> pd.DataFrame:
+    """How each count series' national figure splits into states (``row_accounting.csv`` rows).
+
+    For every recomputed series with state rows whose unit is ``count`` and measure ``flow``:
+    ``rows_in`` = the national total over its window, ``rows_out`` = the sum of its 32 state
+    series, ``dropped`` = the persons or events whose state was not recorded (they count in the
+    national series only). Units are persons or events, not file rows; the reason says so.
+    """
+    from . import vocab
+
+    measure = vocab.indicators().set_index("indicator")["measure"]
+    rows = []
+    keys = primary[primary["state_code"] != geo.NATIONAL][["indicator", "source_id"]].drop_duplicates()
+    for ind, src in keys.itertuples(index=False):
+        g = primary[(primary["indicator"] == ind) & (primary["source_id"] == src)]
+        if g["unit"].iloc[0] != "count" or measure.get(ind) != "flow":
+            continue
+        nat = float(g.loc[g["state_code"] == geo.NATIONAL, "value"].sum())
+        states = float(g.loc[g["state_code"] != geo.NATIONAL, "value"].sum())
+        years = f"{int(g['year'].min())}–{int(g['year'].max())}"
+        rows.append({"source": f"{src}:{ind}", "step": f"national = 32 states + state not recorded ({years})",
+                     "rows_in": int(nat), "rows_out": int(states), "dropped": int(nat - states),
+                     "reason": "counts of persons or events, not file rows: those whose state was not recorded "
+                               "count in the national series only"})
+    return pd.DataFrame(rows, columns=["source", "step", "rows_in", "rows_out", "dropped", "reason"])
+
+
+def with_reconciliation(annual: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """``annual`` with each recomputed point's ``reconciliation`` text (from
+    :func:`mxrights.reconcile.series_status`, by indicator and source; all places of a series
+    share it, since publishers print national totals)."""
+    out = annual.drop(columns="reconciliation").merge(status, on=["indicator", "source_id"], how="left")
+    out["reconciliation"] = out["reconciliation"].where(out["kind"] == "recomputed", "").fillna("")
+    return out[COLUMNS]
+
+
 def assemble(claims: pd.DataFrame, evidence: pd.DataFrame, primary: pd.DataFrame) -> pd.DataFrame:
-    """The long annual table, sorted, with a stable column order."""
+    """The long annual table, sorted, with a stable column order (``reconciliation`` empty until
+    :func:`with_reconciliation`)."""
     df = pd.concat([from_claims(claims), from_evidence(evidence), primary], ignore_index=True)[COLUMNS]
     df["year"] = df["year"].astype(int)
     return df.sort_values(["indicator", "year", "as_of", "kind", "source_id", "trace"]).reset_index(drop=True)
@@ -266,7 +395,8 @@ def load_primary_frames(ledger: cleaning.RowLedger) -> dict:
     return {"cenapi": cleaning.load_cenapi(ledger), "igimex": cleaning.load_igimex(ledger),
             "cpj": cleaning.load_cpj(ledger), "graves": cleaning.load_graves(ledger),
             "graves_press": cleaning.load_graves_press(ledger),
-            "rnpdno2020": cleaning.load_rnpdno_2020(ledger), "rnpdno2026": cleaning.load_rnpdno_2026(ledger)}
+            "rnpdno2020": cleaning.load_rnpdno_2020(ledger), "rnpdno2026": cleaning.load_rnpdno_2026(ledger),
+            "inegi_homicides": cleaning.load_inegi_homicides(ledger), "sesnsp": cleaning.load_sesnsp_victims(ledger)}
 
 
 @dataclass(frozen=True)
@@ -344,27 +474,122 @@ def as_of_alignment(annual: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def load_method_breaks(path=None) -> pd.DataFrame:
+    """``data/raw/method_breaks.csv``: ``indicator, source_id, first_year`` (the first year of a
+    new method or edition design), ``note``, ``url``.
+
+    Raises:
+        mxrights.schemas.TableError: an unknown indicator or a year that is not a year.
+    """
+    from . import registry, vocab
+    from .vocab import _read
+
+    path = path or registry.resolve("method_breaks")
+    df = _read(path, ["indicator", "source_id", "first_year", "note", "url"])
+    known = set(vocab.indicators()["indicator"])
+    for i, r in df.iterrows():
+        if r["indicator"] not in known:
+            raise schemas.TableError(f"{path}, row {i + 2}, column indicator: {r['indicator']!r} is not in indicators.csv")
+        if not r["first_year"].isdigit():
+            raise schemas.TableError(f"{path}, row {i + 2}, column first_year: {r['first_year']!r} is not a year")
+    df["first_year"] = df["first_year"].astype(int)
+    return df
+
+
+def last_segment(points: pd.DataFrame, breaks: pd.DataFrame | None) -> pd.DataFrame:
+    """The points of one series (one indicator and source) from its last method break on: a break
+    ends a series, so a change or a trend is computed only within one method. Without breaks
+    (or ``breaks`` None) the points are returned as they are."""
+    if breaks is None or points.empty:
+        return points
+    ind, src = points["indicator"].iloc[0], points["source_id"].iloc[0]
+    b = breaks[(breaks["indicator"] == ind) & (breaks["source_id"] == src)]
+    starts = [y for y in b["first_year"] if y <= int(points["year"].max())]
+    return points[points["year"] >= max(starts)] if starts else points
+
+
+#: A topic's answer reads a series of at least this many whole years when one exists (two points
+#: are a change, not a series).
+ANSWER_MIN_YEARS = 3
+
+
+def pick_series(data: pd.DataFrame, indicators: list[str] | None = None) -> tuple[str, str]:
+    """The ``(indicator, source_id)`` a topic's answer reads: among the series with at least
+    :data:`ANSWER_MIN_YEARS` whole years (else those with two, else all), the one whose last
+    year is the latest (a reader wants today's figure), then the first in the topic's order
+    (``indicators``, as ``indicators.csv`` orders them), then the one with the most years.
+    ``data``: official or recomputed whole-year points, already cut at method breaks."""
+    g = data.groupby(["indicator", "source_id"], sort=True)["year"]
+    size = pd.DataFrame({"last": g.max(), "years": g.nunique()}).reset_index()
+    for need in (ANSWER_MIN_YEARS, 2):
+        if (size["years"] >= need).any():
+            size = size[size["years"] >= need]
+            break
+    order = {i: k for k, i in enumerate(indicators or [])}
+    size["order"] = size["indicator"].map(lambda i: order.get(i, len(order)))
+    size = size.sort_values(["last", "order", "years"], ascending=[False, True, False], kind="stable")
+    return size["indicator"].iloc[0], size["source_id"].iloc[0]
+
+
+#: A count series with at least this many whole years is summed up by the mean of its first and of
+#: its last :data:`ENDPOINT_YEARS` years, not by two single years that may be atypical.
+LONG_SERIES_YEARS = 10
+ENDPOINT_YEARS = 5
+
+
+def endpoints_text(points: pd.DataFrame) -> str:
+    """How a series moved, in words, from its whole-year points (``year``, ``value``, ``unit``).
+
+    Short series, or series in units other than counts: "from 4,216 in 2010 to 12,253 in 2025".
+    A count series of :data:`LONG_SERIES_YEARS` years or more: "from 0.6 a year in 2000–2004
+    to 2.4 a year in 2020–2024" (means of the first and last :data:`ENDPOINT_YEARS` years, whole
+    numbers from 100 up, one decimal below), so a single low or high year does not stand for a
+    period.
+    """
+    g = points.sort_values("year").drop_duplicates("year")
+    unit = str(g["unit"].iloc[0])
+    a, b = g.iloc[0], g.iloc[-1]
+    if unit != "count" or len(g) < LONG_SERIES_YEARS:
+        return f"from {with_unit(a['value'], unit)} in {int(a['year'])} to {with_unit(b['value'], unit)} in {int(b['year'])}"
+    head, tail = g.iloc[:ENDPOINT_YEARS], g.iloc[-ENDPOINT_YEARS:]
+
+    def mean(v: pd.Series) -> float:  # a mean of hundreds needs no decimal
+        m = float(v.mean())
+        return round(m) if abs(m) >= 100 else round(m, 1)
+
+    return (f"from {with_unit(mean(head['value']), unit)} a year in {int(head['year'].min())}–{int(head['year'].max())} "
+            f"to {with_unit(mean(tail['value']), unit)} a year in {int(tail['year'].min())}–{int(tail['year'].max())}")
+
+
 def topic_answer(annual: pd.DataFrame, trends: pd.DataFrame, indicators: list[str], labels: pd.Series,
-                 first: int, last: int) -> str:
+                 first: int, last: int, breaks: pd.DataFrame | None = None) -> str:
     """Two sentences answering a comparison page's question, computed from the data.
 
-    The first names the longest annual series of the topic (official or recomputed, whole
-    years): its first and last values and, when it was fitted, the rate ratio per year with
-    its 95 % interval. The second says how many of the topic's series have at least five
-    years and how many memo figures sit on the charts.
+    The first reads the series that reaches the latest whole year (:func:`pick_series`): how
+    it moved (:func:`endpoints_text`, window and unit named), whether it is a recomputation
+    that differs from its publisher's totals, and, when it was fitted, its trend in words
+    with its 95 % interval (:func:`rate_in_words`) and whether the last year moved against
+    it (:func:`against_trend`). Partial years never form the endpoints, nor does a year before
+    the series' last method break (``breaks``, :func:`last_segment`). The second says how
+    many of the topic's series have at least five years and how many memo figures sit on the
+    charts.
     """
     sub = annual[annual["indicator"].isin(indicators) & annual["year"].between(first, last)]
     sub = whole_years(sub)
     data = sub[sub["kind"] != "memo-claim"]
     if data.empty:
         return "No annual series of this topic has figures in the years shown."
-    size = data.groupby(["indicator", "source_id"])["year"].nunique().sort_values(ascending=False, kind="stable")
-    ind, src = size.index[0]
+    data = pd.concat([last_segment(g.sort_values(["year", "as_of"]).drop_duplicates("year"), breaks)
+                      for _, g in data.groupby(["indicator", "source_id"], sort=True)])
+    ind, src = pick_series(data, indicators)
     g = data[(data["indicator"] == ind) & (data["source_id"] == src)].sort_values(["year", "as_of"])
-    g = g.drop_duplicates("year")
-    a, b = g.iloc[0], g.iloc[-1]
-    text = (f"The longest series, {labels.get(ind, ind)} ({a['source_label']}), went from "
-            f"{with_unit(a['value'], a['unit'])} in {a['year']} to {with_unit(b['value'], b['unit'])} in {b['year']}")
+    kind = g["kind"].iloc[0]
+    rec = str(g["reconciliation"].iloc[0]) if "reconciliation" in g.columns else ""
+    how = ""
+    if kind == "recomputed":
+        how = ", recomputed from primary data" + (f"; the recomputation {rec}" if rec.startswith("differs") else "")
+    text = (f"The series reaching the latest year, {labels.get(ind, ind)} ({g['source_label'].iloc[0]}{how}), "
+            f"went {endpoints_text(g)}")
     t = trends[(trends["indicator"] == ind) & (trends["source_id"] == src)]
     if len(t):
         t = t.iloc[0]
@@ -435,21 +660,25 @@ def with_unit(value: float, unit: str) -> str:
     return vocab.with_unit(f"{v:,.0f}" if v == int(v) else f"{v:,.1f}", unit)
 
 
-def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+def summary_table(annual: pd.DataFrame, trends: pd.DataFrame, min_years: int = 3,
+                  breaks: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per series (indicator × source) of official or recomputed figures.
 
     Columns: ``indicator, source_id, source_label, first_year, first_value, last_year,
-    last_value, years`` (distinct years), ``change`` (last − first, same unit) and, where a
+    last_value, years`` (distinct whole years), ``change`` (last − first, same unit) and, where a
     trend was fitted, ``rate_ratio, rr_lower, rr_upper`` and ``trend`` (the same in words, see
     :func:`rate_in_words`). Where a source gave two figures for
-    one year, the first by as-of date is used.
+    one year, the first by as-of date is used. Partial years are left out, and a series with
+    method breaks (``breaks``) is read from its last break on: no change crosses a break.
 
     Returns:
         ``(series, short)``: series with at least ``min_years`` years, and the rest (listed
         apart: a change between one or two points is not a series).
     """
     pts = annual[annual["kind"] != "memo-claim"].sort_values(["indicator", "source_id", "year", "as_of"])
-    pts = pts.drop_duplicates(["indicator", "source_id", "year"], keep="first")
+    pts = whole_years(pts).drop_duplicates(["indicator", "source_id", "year"], keep="first")
+    if breaks is not None and len(pts):
+        pts = pd.concat([last_segment(g, breaks) for _, g in pts.groupby(["indicator", "source_id"], sort=True)])
     g = pts.groupby(["indicator", "source_id"])
     tab = g.agg(source_label=("source_label", "first"), first_year=("year", "first"), first_value=("value", "first"),
                 last_year=("year", "last"), last_value=("value", "last"), years=("year", "nunique")).reset_index()

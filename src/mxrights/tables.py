@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import vocab, claims as claims_mod
-from . import cleaning, evidence, hunts, indicators, paths, repeats, series, verdicts
+from . import cleaning, context, evidence, hunts, indicators, paths, reconcile, registry, repeats, series, verdicts
 
 
 def validate_inputs() -> None:
@@ -38,7 +38,9 @@ def validate_inputs() -> None:
     hunts.load_hunts(set(cl["claim_id"]), set(ev["evidence_id"]))
     claims_mod.coverage(cl)
     indicators.load_recomputations()
-    series.load_series_table()
+    reconcile.load_published(series_table=series.load_series_table())
+    series.load_method_breaks()
+    context.terms()
     vocab.clear_cache()
 
 
@@ -52,15 +54,26 @@ def compute() -> dict[str, pd.DataFrame]:
     frames = series.load_primary_frames(ledger)
     rc = indicators.recompute_all(frames)
     check = verdicts.check_claims(cl, rel, ev, rc)
-    annual = series.assemble(cl, ev, series.from_primary(frames))
-    trends = trend_table(annual)
+    primary = series.from_primary(frames)
+    annual = series.assemble(cl, ev, primary)
+    trends = trend_table(annual, breaks=series.load_method_breaks())
+    peer = cleaning.load_peer_rnpdno(ledger)
+    accounting = pd.concat([ledger.frame(), series.state_accounting(primary)], ignore_index=True)
+    published = pd.concat([reconcile.load_published(),
+                           reconcile.peer_rows(peer, registry.load_registry().set_index("name", drop=False)
+                                               .loc["peer_rnpdno_2026_national_year"],
+                                               "disappeared_persons_by_year", "rnpdno-2026")], ignore_index=True)
+    rec = reconcile.reconcile(annual, published)
+    annual = series.with_reconciliation(annual, reconcile.series_status(rec))
     return {"claims_check": check, "relations_check": rel, "verdict_summary": verdicts.verdict_counts(check),
-            "indicators_annual": annual, "trend_estimates": trends, "row_accounting": ledger.frame(),
-            "memo_over_memo": repeats.memo_over_memo(check, cl, annual)}
+            "indicators_annual": annual, "trend_estimates": trends, "row_accounting": accounting,
+            "reconciliation": rec, "context_mentions": context.mentions(list(vocab.memos()["document"])),
+            "memo_over_memo": repeats.memo_over_memo(check, cl, series.national(annual))}
 
 
-def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006) -> pd.DataFrame:
-    """Trend estimate for every recomputed or official annual count series.
+def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006,
+                breaks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Trend estimate for every recomputed or official annual count series of the whole country.
 
     Only flows (``measure`` in indicators.csv) counted in whole years qualify: partial years
     are left out of the fit, and a series needs ``min_points`` comparable years from ``since``
@@ -69,13 +82,14 @@ def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006) ->
     """
     measure = vocab.indicators().set_index("indicator")["measure"]
     rows = []
-    keys = annual[annual["kind"] != "memo-claim"].groupby(["indicator", "source_id"])
+    keys = series.national(annual)
+    keys = keys[keys["kind"] != "memo-claim"].groupby(["indicator", "source_id"])
     for (ind, src), g in keys:
         if g["unit"].iloc[0] != "count" or measure.get(ind) != "flow":
             continue
         g = series.whole_years(g)
         g = g[g["year"] >= since]
-        g = g.sort_values(["year", "as_of"]).drop_duplicates("year", keep="first")
+        g = series.last_segment(g.sort_values(["year", "as_of"]).drop_duplicates("year", keep="first"), breaks)
         if len(g) < min_points:
             continue
         t = series.poisson_trend(g)

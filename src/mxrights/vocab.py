@@ -430,7 +430,8 @@ def page_groups(path: Path | None = None) -> pd.DataFrame:
 
 #: How a row of ``notebooks/jobs.csv`` multiplies into pages: one page per value of ...
 JOB_FAMILIES = {"": "one page", "memo_page": "a memo page (the page column of memos.csv)",
-                "comparison_topic": "a topic with comparison_page true in topics.csv"}
+                "comparison_topic": "a topic with comparison_page true in topics.csv",
+                "state": "a state of vocabulary/states.csv (kind state)"}
 
 
 def jobs_path() -> Path:
@@ -471,7 +472,7 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
         if not r["each"] and not (r["label"] and r["title"] and r["group"]):
             col = next(c for c in ("group", "label", "title") if not r[c])
             raise TableError(f"{where}, column {col}: empty (a single page needs its group, label and title)")
-        placeholder = {"memo_page": "{page}", "comparison_topic": "{topic}"}.get(r["each"])
+        placeholder = {"memo_page": "{page}", "comparison_topic": "{topic}", "state": "{state}"}.get(r["each"])
         if placeholder and placeholder not in r["job"]:
             raise TableError(f"{where}, column job: {r['job']!r} must contain {placeholder} (one page per value)")
         try:
@@ -491,3 +492,7 @@ def clear_cache() -> None:
     for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
               page_groups, jobs):
         f.cache_clear()
+    from . import geo, reconcile
+
+    geo.clear_cache()
+    reconcile.clear_cache()
