@@ -74,3 +74,16 @@ def test_every_recomputed_series_is_reconciled_and_the_mismatches_are_real():
     adv = annual[(annual["source_id"] == "advld") & (annual["kind"] == "recomputed")]
     assert set(adv["reconciliation"]) == {"differs from its publisher's totals"}
     assert set(annual.loc[annual["kind"] != "recomputed", "reconciliation"].fillna("")) == {""}
+
+
+def test_readable_differences_are_never_rounded_away():
+    rec = pd.DataFrame({"indicator": ["idx", "idx", "x"], "source_id": "u", "relation": "publisher", "publisher": "P",
+                        "url": "", "years": ["2016", "2018", "2010"], "published": [67.42, 69.84, 100.0],
+                        "recomputed": [67.3894, 69.8458, 110.0], "difference": [-0.0306, 0.0058, 10.0],
+                        "share": [-0.000454, 0.000083, 0.1], "status": "differs", "reason": ""})
+    tiny = reconcile.readable(rec.assign(share=[0.000004, -0.0000001, 0.0]), pd.Series(dtype=str))
+    assert tiny["difference (%)"].tolist() == ["+<0.001%", "−<0.001%", "+0.0%"]
+    r = reconcile.readable(rec, pd.Series({"idx": "Index"}))
+    assert r["difference"].tolist() == ["−0.03", "+0.01", "+10"]
+    assert r["difference (%)"].tolist() == ["−0.045%", "+0.008%", "+10.0%"]
+    assert r["recomputed"].tolist() == ["67.39", "69.85", "110"]

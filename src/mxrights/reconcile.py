@@ -174,13 +174,28 @@ def clear_cache() -> None:
 def readable(rec: pd.DataFrame, labels: pd.Series, source_labels: dict | None = None) -> pd.DataFrame:
     """Reconciliation rows as a page prints them: the series (indicator label and source), what
     it is compared with (the relation's label and the publisher, linked by ``href``), the years,
-    both figures, the difference (also in percent of the published figure, one decimal, never
-    rounded away), the status and the likely reason."""
+    both figures, the difference (to the hundredth, and in percent of the published figure: one
+    decimal; three below 0.1%; "<0.001%" below that, so a difference is never rounded to zero),
+    the status and the likely reason."""
     from . import report
 
     rel = relations()["label"]
     src = source_labels or {}
-    pct = [("" if pd.isna(s) else f"{100 * s:+.1f}%") for s in rec["share"]]
+    def pct(s: float) -> str:  # one decimal; under 0.1%, three; under 0.001%, "<0.001%": never "+0.0%"
+        if pd.isna(s):
+            return ""
+        p = 100 * float(s)
+        if 0 < abs(p) < 0.001:
+            text = f"{'+' if p > 0 else '-'}<0.001%"
+        else:
+            text = f"{p:+.3f}%" if 0 < abs(p) < 0.1 else f"{p:+.1f}%"
+        return text.replace("-", "−")
+
+    def diff(d: float) -> str:  # to the hundredth, as the index scores are printed
+        if pd.isna(d):
+            return ""
+        d = round(float(d), 2)
+        return ("+" if d > 0 else "−" if d < 0 else "") + report.number(abs(d))
     return pd.DataFrame({
         "series": [f"{labels.get(i, i)} ({src.get(s, s)})" for i, s in zip(rec["indicator"], rec["source_id"])],
         "compared with": [f"{rel.get(r, r)}: {p}" for r, p in zip(rec["relation"], rec["publisher"])],
@@ -188,8 +203,8 @@ def readable(rec: pd.DataFrame, labels: pd.Series, source_labels: dict | None = 
         "years": rec["years"].fillna(""),
         "published": [report.number(v) for v in rec["published"]],
         "recomputed": [report.number(v) for v in rec["recomputed"]],
-        "difference": [("" if pd.isna(d) else ("+" if d > 0 else "") + report.number(d)) for d in rec["difference"]],
-        "difference (%)": pct,
+        "difference": [diff(d) for d in rec["difference"]],
+        "difference (%)": [pct(s) for s in rec["share"]],
         "status": rec["status"],
         "likely reason": rec["reason"].fillna(""),
     })
