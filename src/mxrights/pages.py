@@ -26,7 +26,8 @@ SITE_PAGES = (
 )
 SITE_GROUP = "study"
 
-COLUMNS = ["page", "group", "label", "title", "job", "notebook", "parameters", "reads", "topic", "memo_year", "state"]
+COLUMNS = ["page", "group", "label", "title", "job", "notebook", "parameters", "reads", "read_specs", "topic",
+           "memo_year", "state"]
 
 
 def _documents_with_claims() -> set[str]:
@@ -56,7 +57,7 @@ def _memo_rows(job: pd.Series, tables: str) -> list[dict]:
             label = str(p.year)
             title = f"The memo series in {p.year}: {n} text{'s' if n > 1 else ''}"
         rows.append({"page": job["job"].format(page=p.page), "group": group, "label": label, "title": title,
-                     "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+                     "job": job["job"], "notebook": job["notebook"], "reads": job["reads"], "read_specs": job["read_specs"],
                      "parameters": _fill(job["parameters"], {"page": p.page, "topic": "", "tables": tables}),
                      "topic": "", "memo_year": str(p.year or ""), "state": ""})
     return rows
@@ -66,7 +67,7 @@ def _topic_rows(job: pd.Series, tables: str) -> list[dict]:
     topics = vocab.topic_table().set_index("topic")
     return [{"page": job["job"].format(topic=t), "group": job["group"], "label": topics.loc[t, "label_en"],
              "title": f"Annual comparison: {topics.loc[t, 'label_en']} — {topics.loc[t, 'label_es']}",
-             "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+             "job": job["job"], "notebook": job["notebook"], "reads": job["reads"], "read_specs": job["read_specs"],
              "parameters": _fill(job["parameters"], {"page": "", "topic": t, "tables": tables}),
              "topic": t, "memo_year": "", "state": ""} for t in vocab.comparison_topics()]
 
@@ -77,12 +78,19 @@ def _state_rows(job: pd.Series, tables: str) -> list[dict]:
     s = geo.states()
     return [{"page": job["job"].format(state=c), "group": job["group"], "label": s.loc[c, "name_en"],
              "title": f"State: {geo.bilingual(c)} (INEGI {c})",
-             "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+             "job": job["job"], "notebook": job["notebook"], "reads": job["reads"], "read_specs": job["read_specs"],
              "parameters": _fill(job["parameters"], {"state": c, "tables": tables}),
              "topic": "", "memo_year": "", "state": c} for c in geo.state_codes()]
 
 
 def site_pages(tables_dir: str | None = None) -> pd.DataFrame:
+    """Every page of the site (see :func:`_site_pages`; cached until :func:`mxrights.vocab.clear_cache`)."""
+    tables = tables_dir if tables_dir is not None else str(paths.reports_dir() / "tables")
+    return _site_pages(tables).copy()
+
+
+@lru_cache(maxsize=4)
+def _site_pages(tables_dir: str | None = None) -> pd.DataFrame:
     """Every page of the site, in navigation order (groups in ``page_groups.csv`` order).
 
     Args:
@@ -98,7 +106,8 @@ def site_pages(tables_dir: str | None = None) -> pd.DataFrame:
     """
     tables = tables_dir if tables_dir is not None else str(paths.reports_dir() / "tables")
     rows = [{"page": p, "group": SITE_GROUP, "label": label, "title": title, "job": "", "notebook": "",
-             "parameters": {}, "reads": [], "topic": "", "memo_year": "", "state": ""} for p, label, title in SITE_PAGES]
+             "parameters": {}, "reads": [], "read_specs": [], "topic": "", "memo_year": "", "state": ""}
+            for p, label, title in SITE_PAGES]
     for _, job in vocab.jobs().iterrows():
         if job["each"] == "memo_page":
             rows += _memo_rows(job, tables)
@@ -108,7 +117,7 @@ def site_pages(tables_dir: str | None = None) -> pd.DataFrame:
             rows += _state_rows(job, tables)
         else:
             rows.append({"page": job["job"], "group": job["group"], "label": job["label"], "title": job["title"],
-                         "job": job["job"], "notebook": job["notebook"], "reads": job["reads"],
+                         "job": job["job"], "notebook": job["notebook"], "reads": job["reads"], "read_specs": job["read_specs"],
                          "parameters": _fill(job["parameters"], {"page": "", "topic": "", "tables": tables}),
                          "topic": "", "memo_year": "", "state": ""})
     df = pd.DataFrame(rows, columns=COLUMNS)

@@ -64,6 +64,11 @@ def _cached_read(path: str) -> pd.DataFrame:
 
 
 def _memo_pages(params: dict) -> list[str]:
+    return _memo_page_names()
+
+
+@lru_cache(maxsize=1)
+def _memo_page_names() -> list[str]:
     from . import vocab
 
     return list(vocab.memo_pages()["page"])
@@ -183,3 +188,4 @@ def clear_cache() -> None:
     """Forget the parameter table and the tables read for checks."""
     table.cache_clear()
     _cached_read.cache_clear()
+    _memo_page_names.cache_clear()

@@ -39,6 +39,8 @@ class Job:
     output: Path
     parameters: dict = field(default_factory=dict)
     html: Path | None = None
+    reads: list = field(default_factory=list)  # [(table, filter columns)], from jobs.csv (see mxrights.keys)
+    scope: dict = field(default_factory=dict)  # the page's rows: {column: values}
 
 
 @dataclass
@@ -72,8 +74,9 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
     """
     nb, out = notebooks_dir(), paths.reports_dir() / "executed"
     html = paths.reports_dir() / "html"
-    jobs = [Job(r.page, nb / r.notebook, out / f"{r.page}.ipynb", dict(r.parameters), html / f"{r.page}.html")
-            for r in pages.notebook_pages(str(paths.reports_dir() / "tables")).itertuples()]
+    site = pages.notebook_pages(str(paths.reports_dir() / "tables"))
+    jobs = [Job(r.page, nb / r.notebook, out / f"{r.page}.ipynb", dict(r.parameters), html / f"{r.page}.html",
+                list(r.read_specs)) for r in site.itertuples()]
     if only:
         wanted = [w.strip() for w in only.split(",") if w.strip()]
         unknown = [w for w in wanted if w not in {j.name for j in jobs}]
@@ -89,6 +92,16 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
     for j in jobs:
         j.parameters.update(extra)
         params.check(j.notebook.stem, **j.parameters)
+    return jobs
+
+
+def _with_scopes(jobs: list[Job]) -> list[Job]:
+    """Fill each job's scope (the rows it reads) from the processed tables as they are now."""
+    from . import keys
+
+    scope = keys.scopes(pages.notebook_pages(""))
+    for j in jobs:
+        j.scope = scope.get(j.name, {})
     return jobs
 
 
@@ -130,11 +143,26 @@ def inputs_digest() -> str:
     return files_digest([*raw_inputs(), *sorted(paths.processed_dir().glob("*.csv"))])
 
 
-def job_key(job: Job, src: str, inputs: str) -> str:
-    """The build key of one job."""
+def job_key(job: Job, src: str, inputs: str, tables=None) -> str:
+    """The build key of one job: its notebook, parameters, the library source, the tables every
+    page reads (``inputs``, :func:`mxrights.keys.always_digest`) and the rows this page reads
+    (:func:`mxrights.keys.reads_digest` over the job's ``reads`` and ``scope``)."""
+    from . import keys
+
     payload = json.dumps({"nb": _sha(job.notebook.read_bytes()), "params": job.parameters, "src": src,
-                          "inputs": inputs, "python": sys.version.split()[0]}, sort_keys=True)
+                          "inputs": inputs, "reads": keys.reads_digest(job.reads, job.scope, tables),
+                          "python": sys.version.split()[0]}, sort_keys=True)
     return _sha(payload.encode())
+
+
+def job_keys(jobs: list[Job], override: dict | None = None) -> dict[str, str]:
+    """Every job's build key, each table read once (``override``: see :class:`mxrights.keys.Tables`)."""
+    from . import keys
+
+    _with_scopes(jobs)
+    tables = keys.Tables(override)
+    src, inputs = source_digest(), keys.always_digest()
+    return {j.name: job_key(j, src, inputs, tables) for j in jobs}
 
 
 def manifest_path() -> Path:
@@ -396,33 +424,37 @@ def run(jobs: list[Job], n_jobs: int | None = None, force: bool = False, echo=pr
     """Execute the jobs that are out of date, in parallel; record the successful ones.
 
     ``prepare`` (e.g. building the processed tables) runs in this process while the worker
-    pool warms up its imports; build keys are computed after it. A failing notebook stops
+    pool warms up its imports; build keys are computed after it (or kept from before it when it
+    returns ``False``: nothing it writes changed). A failing notebook stops
     nothing else; its error (cell and traceback) is in its Result.
     """
     n_jobs = n_jobs or os.cpu_count() or 1
     pool = None
+    keys = None
     if prepare is not None:
-        if force or _stale(jobs):
+        before = None if force else job_keys(jobs)
+        if force or _stale(jobs, before):
             pool = _pool(min(n_jobs, len(jobs)))
-        prepare()
+        changed = prepare()
+        keys = before if changed is False else None  # tables untouched: the keys still hold
     try:
-        return _run(jobs, n_jobs, force, echo, pool)
+        return _run(jobs, n_jobs, force, echo, pool, keys)
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def _stale(jobs: list[Job]) -> list[Job]:
+def _stale(jobs: list[Job], keys: dict[str, str] | None = None) -> list[Job]:
     """Jobs whose output is missing or whose build key differs from the manifest's."""
-    src, inputs, manifest = source_digest(), inputs_digest(), load_manifest()
-    return [j for j in jobs if manifest.get(j.name) != job_key(j, src, inputs) or not j.output.exists()]
-
-
-def _run(jobs: list[Job], n_jobs: int, force: bool, echo, pool) -> list[Result]:
-    src, inputs = source_digest(), inputs_digest()  # after the tables step: the keys recorded below
     manifest = load_manifest()
-    keys = {j.name: job_key(j, src, inputs) for j in jobs}
-    todo = jobs if force else _stale(jobs)
+    keys = keys or job_keys(jobs)
+    return [j for j in jobs if manifest.get(j.name) != keys[j.name] or not j.output.exists()]
+
+
+def _run(jobs: list[Job], n_jobs: int, force: bool, echo, pool, keys: dict | None = None) -> list[Result]:
+    manifest = load_manifest()
+    keys = keys or job_keys(jobs)  # after the tables step: the keys recorded below
+    todo = jobs if force else _stale(jobs, keys)
     results = [Result(j.name, "skipped") for j in jobs if j not in todo]
     for r in results:
         echo(f"  {r.name:<36} up to date, skipped")

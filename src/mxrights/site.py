@@ -70,7 +70,7 @@ def render_notebook(executed: Path, out: Path) -> Path:
         nb_dir = out.parent / "notebooks"
         nb_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(executed, nb_dir / executed.name)
-        tables = [(t, f"data/{t}.csv") for t in row["reads"]]
+        tables = [(t, f"data/{t}.csv") for t in row["reads"] if (paths.processed_dir() / f"{t}.csv").exists()]
         params = nb.metadata.get("papermill", {}).get("parameters", {}) or row["parameters"]
         own = Path(params.get("output_dir") or "") / f"claims_{executed.stem}.csv"
         if params.get("output_dir") and own.exists():

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import vocab, claims as claims_mod
-from . import cleaning, context, evidence, hunts, indicators, paths, reconcile, registry, repeats, series, verdicts
+from . import cleaning, context, evidence, hunts, indicators, paths, reconcile, registry, repeats, series, stepcache, \
+    verdicts
 
 
 def validate_inputs() -> None:
@@ -50,15 +51,15 @@ def compute() -> dict[str, pd.DataFrame]:
     claims_mod.assert_quotes(cl)
     rel = claims_mod.evaluate_relations(claims_mod.load_relations(claims=cl), cl)
     ev = evidence.load_evidence(claims=cl)
-    ledger = cleaning.RowLedger()
-    frames = series.load_primary_frames(ledger)
-    rc = indicators.recompute_all(frames)
+    rc, primary, ledger_rows, peer = stepcache.cached("primary", primary_inputs(), primary_step)
     check = verdicts.check_claims(cl, rel, ev, rc)
-    primary = series.from_primary(frames)
     annual = series.assemble(cl, ev, primary)
-    trends = trend_table(annual, breaks=series.load_method_breaks())
-    peer = cleaning.load_peer_rnpdno(ledger)
-    accounting = pd.concat([ledger.frame(), series.state_accounting(primary)], ignore_index=True)
+    breaks = series.load_method_breaks()
+    points = series.national(annual)
+    points = points[points["kind"] != "memo-claim"].to_csv(index=False)
+    trends = stepcache.cached("trends", [points, registry.resolve("method_breaks")],
+                              lambda: trend_table(annual, breaks=breaks))
+    accounting = pd.concat([ledger_rows, series.state_accounting(primary)], ignore_index=True)
     published = pd.concat([reconcile.load_published(),
                            reconcile.peer_rows(peer, registry.load_registry().set_index("name", drop=False)
                                                .loc["peer_rnpdno_2026_national_year"],
@@ -69,6 +70,28 @@ def compute() -> dict[str, pd.DataFrame]:
             "indicators_annual": annual, "trend_estimates": trends, "row_accounting": accounting,
             "reconciliation": rec, "context_mentions": context.mentions(list(vocab.memos()["document"])),
             "memo_over_memo": repeats.memo_over_memo(check, cl, series.national(annual))}
+
+
+def primary_inputs() -> list:
+    """What :func:`primary_step` reads: every mirror file's registered hash (the files are
+    hash-checked when read), the series and recomputation tables and the vocabularies they use."""
+    reg = registry.load_registry()
+    mirror = reg[reg["location"] == "mirror"]
+    return ["\n".join(mirror["name"] + " " + mirror["sha256"]),
+            *(registry.resolve(n) for n in ("series_recomputed", "recomputations", "indicator_vocabulary",
+                                            "unit_vocabulary", "state_vocabulary", "state_recodes"))]
+
+
+def primary_step() -> tuple:
+    """Load the primary files, recompute the claims' figures and every annual series from them:
+    ``(recomputations, series, row accounting, the peer's RNPDNO reading)`` (cached by
+    :func:`mxrights.stepcache.cached` on :func:`primary_inputs`)."""
+    ledger = cleaning.RowLedger()
+    frames = series.load_primary_frames(ledger)
+    rc = indicators.recompute_all(frames)
+    primary = series.from_primary(frames)
+    peer = cleaning.load_peer_rnpdno(ledger)
+    return rc, primary, ledger.frame(), peer
 
 
 def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006,

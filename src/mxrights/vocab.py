@@ -216,10 +216,18 @@ def scope_of_relations() -> str:
 
 def scope_facts(scope: str) -> pd.Series:
     """One row of :func:`scopes` (KeyError names the known scopes)."""
-    s = scopes().set_index("scope")
-    if scope not in s.index:
-        raise KeyError(f"unknown scope {scope!r}; known: {', '.join(s.index)}")
-    return s.loc[scope]
+    table = scopes()
+    held = _SCOPE_ROWS.get("table")
+    if held is None or held[0] is not table:  # rows split once per table read (a test may swap the table)
+        s = table.set_index("scope", drop=False)
+        _SCOPE_ROWS["table"] = held = (table, {k: s.loc[k] for k in s.index})
+    rows = held[1]
+    if scope not in rows:
+        raise KeyError(f"unknown scope {scope!r}; known: {', '.join(rows)}")
+    return rows[scope]
+
+
+_SCOPE_ROWS: dict = {}
 
 
 def _split(cell: str) -> list[str]:
@@ -445,8 +453,10 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
     ``notebook``, ``each`` (see :data:`JOB_FAMILIES`), ``group`` (a page group; empty for memo
     pages, whose group follows their collection), ``label`` and ``title`` (the navigation
     label and the page title, for a single page; a family's follow from memos.csv or
-    topics.csv), ``reads`` (the
-    processed tables the notebook reads, a list) and ``parameters`` (a dict, parsed from JSON;
+    topics.csv), ``reads`` (the tables the notebook reads, processed by name, raw by registry
+    name, each optionally narrowed to the page's rows with ``table|column``: see
+    :mod:`mxrights.keys`; parsed into ``read_specs``, ``[(table, columns)]``, and ``reads``, the
+    names) and ``parameters`` (a dict, parsed from JSON;
     ``{tables}`` stands for the folder of per-page tables, ``{page}``/``{topic}`` for the
     family's value).
 
@@ -483,16 +493,22 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
             raise TableError(f"{where}, column parameters: {r['parameters']!r} is not a JSON object")
         parsed.append(params)
     df["parameters"] = parsed
-    df["reads"] = df["reads"].map(_split)
+    from . import keys
+
+    df["read_specs"] = df["reads"].map(keys.parse_reads)
+    df["reads"] = df["read_specs"].map(lambda specs: [t.partition("[")[0] for t, _ in specs])
     return df
 
 
 def clear_cache() -> None:
     """Forget every table read (tests that edit a table call this)."""
-    for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos, topic_table,
-              page_groups, jobs):
+    _SCOPE_ROWS.clear()
+    for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos,
+              topic_table, page_groups, jobs):
         f.cache_clear()
-    from . import geo, reconcile
+    from . import geo, pages, reconcile
 
     geo.clear_cache()
     reconcile.clear_cache()
+    pages._site_pages.cache_clear()
+    pages.navigation.cache_clear()
