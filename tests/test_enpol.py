@@ -132,27 +132,27 @@ def test_statistic_matches_its_closed_form(frames, sid):
 
 def test_named_functions_and_the_pressured_figures_written_out(frames):
     f16, f21 = frames["2016"], frames["2021"]
-    p = enpol.pressured_other_version_2016(f16)
+    p = enpol.estimate(f16, "enpol2016_pressured_other_version")
     assert (p.statistic_id, p.edition, p.claim_id, p.published_value) == (
         "enpol2016_pressured_other_version", "2016", "cs2018-enpol-pressured", 46.6)
     assert p.estimate_pct == pytest.approx(50.0, abs=1e-9)
     assert p.se_pp == pytest.approx(4.054696189805779, abs=1e-9)
     assert (p.ci_low_pct, p.ci_high_pct) == pytest.approx((42.05294149972889, 57.94705850027111), abs=1e-9)
     assert (p.n_unweighted, p.weighted_denominator) == (130, 440.0)
-    assert enpol.guilty_pressured_or_assaulted_2016(f16).estimate_pct == pytest.approx(40.0, abs=1e-9)
-    assert enpol.physical_aggression_2016(f16).estimate_pct == pytest.approx(1700 / 30, abs=1e-9)
-    assert enpol.guilty_pressured_or_assaulted_2021(f21).estimate_pct == pytest.approx(30.0, abs=1e-9)
-    assert enpol.physical_aggression_2021(f21).estimate_pct == pytest.approx(50.0, abs=1e-9)
-    assert enpol.pressured_other_version_2021(f21).estimate_pct == pytest.approx(40.0, abs=1e-9)
+    assert enpol.estimate(f16, "enpol2016_guilty_pressured_or_assaulted").estimate_pct == pytest.approx(40.0, abs=1e-9)
+    assert enpol.estimate(f16, "enpol2016_physical_aggression_arrest_to_mp").estimate_pct == pytest.approx(1700 / 30, abs=1e-9)
+    assert enpol.estimate(f21, "enpol2021_guilty_pressured_or_assaulted").estimate_pct == pytest.approx(30.0, abs=1e-9)
+    assert enpol.estimate(f21, "enpol2021_physical_aggression_after_detention").estimate_pct == pytest.approx(50.0, abs=1e-9)
+    assert enpol.estimate(f21, "enpol2021_pressured_other_version").estimate_pct == pytest.approx(40.0, abs=1e-9)
     one = p.as_frame()
     assert list(one.columns) == enpol.RESULT_COLUMNS and len(one) == 1
     with pytest.raises(DataError, match="enpol2021_physical_aggression_after_detention is an ENPOL 2021 statistic"):
-        enpol.physical_aggression_2021(f16)
+        enpol.estimate(f16, "enpol2021_physical_aggression_after_detention")
 
 
 def test_compare_editions_in_percentage_points(frames):
-    a = enpol.physical_aggression_2016(frames["2016"])
-    b = enpol.physical_aggression_2021(frames["2021"])
+    a = enpol.estimate(frames["2016"], "enpol2016_physical_aggression_arrest_to_mp")
+    b = enpol.estimate(frames["2021"], "enpol2021_physical_aggression_after_detention")
     c = enpol.compare_editions(a, b)
     se = math.sqrt(a.se_pp ** 2 + b.se_pp ** 2)
     assert c.difference_pp == pytest.approx(50 - 1700 / 30, abs=1e-9)          # −6.667 pp
@@ -208,7 +208,7 @@ def test_reads_the_registered_archive_once_its_hash_is_recorded(tmp_path, monkey
     row = registry.load_registry(reg).set_index("name").loc["enpol_2016_microdata"]
     assert (row["sha256"], row["bytes"]) == (digest, archive.stat().st_size)
     f = enpol.load_edition("2016")
-    assert enpol.pressured_other_version_2016(f).estimate_pct == pytest.approx(50.0, abs=1e-9)
+    assert enpol.estimate(f, "enpol2016_pressured_other_version").estimate_pct == pytest.approx(50.0, abs=1e-9)
     with pytest.raises(registry.RegistryError, match="already recorded"):
         registry.record_hash("enpol_2016_microdata")
     with zipfile.ZipFile(archive, "a") as zf:

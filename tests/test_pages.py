@@ -20,7 +20,7 @@ def test_site_map_has_one_page_per_job_and_the_site_pages():
     jal = df.set_index("page").loc["state_14"]
     assert (jal["label"], jal["group"], jal["parameters"]["state"]) == ("Jalisco", "states", "14")
     assert [j.name for j in runner.plan()] == pages.notebook_pages()["page"].tolist()
-    assert set(df.loc[df["notebook"] == "", "page"]) == {p for p, _, _ in pages.SITE_PAGES}
+    assert set(df.loc[df["notebook"] == "", "page"]) == set(vocab.site_pages()["page"])
     # a memo-series page is labelled by its year and counts every text of that year
     row = df.set_index("page").loc["memo_series_2016"]
     n = int((vocab.memos()["page"] == "memo_series_2016").sum())

@@ -75,3 +75,19 @@ def test_real_state_page_figures():
     jal = a[(a["indicator"] == "homicides") & (a["source_id"] == "inegi-defunciones") & (a["year"] == 2022)]
     assert row["year"] == 2022 and row["value"] == jal.loc[jal["state_code"] == "14", "value"].iloc[0]
     assert row["rank"] == 1 + int((jal.loc[jal["state_code"].isin(geo.state_codes()), "value"] > row["value"]).sum())
+
+
+def test_no_fact_of_the_issue_list_is_a_literal_in_the_library(root):
+    """Facts live in tables: none of these literals (the lists the architecture issue named, the
+    country typed as a geography, INEGI's address, year limits) may come back into src/."""
+    import re
+
+    banned = [r'geography\s*=\s*"Mexico"', r'"geography":\s*"Mexico"', r'\bPARAM_TYPES\b', r'\bSITE_PAGES\b',
+              r'\bQUALIFIERS\b', r'\bPARTY_ROLES\b', r'\bCOLLECTIONS\b', r'\bJOB_FAMILIES\b', r'\bTREND_SPAN_LIMIT\b',
+              r'\bSTATES\s*=', r'_STATE_ALIASES', r'inegi\.org\.mx', r'in_range\(19\d\d', r'!= "Mexico"',
+              r'return "[a-e]", ', r'\("[bc]", ""\)']
+    found = []
+    for p in sorted((root / "src" / "mxrights").rglob("*.py")):
+        text = p.read_text(encoding="utf-8")
+        found += [f"{p.name}: {b}" for b in banned if re.search(b, text)]
+    assert not found, found

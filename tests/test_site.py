@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mxrights import pages, paths, runner, site, tables
+from mxrights import pages, paths, runner, site, tables, vocab
 
 pytestmark = pytest.mark.pipeline
 
@@ -66,7 +66,7 @@ def test_executed_notebooks_are_identical_across_runs(builds):
     # the two builds differ only in their report folder, which is a parameter (output_dir)
     for sub, pattern in (("executed", "*.ipynb"), ("html", "*.html")):
         files = sorted(p.name for p in (a / sub).glob(pattern))
-        assert len(files) == (len(names) if sub == "executed" else len(names) + len(pages.SITE_PAGES))
+        assert len(files) == (len(names) if sub == "executed" else len(names) + len(vocab.site_pages()))
         for n in files:
             ta = (a / sub / n).read_text(encoding="utf-8").replace(str(a), "REPORTS")
             tb = (b / sub / n).read_text(encoding="utf-8").replace(str(b), "REPORTS")

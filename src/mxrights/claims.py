@@ -24,11 +24,6 @@ import pandas as pd
 from . import geo, paths, schemas, text
 
 
-def indicators_path() -> Path:
-    """Path of the indicator vocabulary ``data/raw/indicators.csv``."""
-    return paths.raw_dir() / "indicators.csv"
-
-
 def load_indicators(path: Path | None = None) -> pd.DataFrame:
     """Read the indicator vocabulary (indicator, topic, unit, label_en, label_es)."""
     from . import vocab

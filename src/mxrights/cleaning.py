@@ -101,13 +101,6 @@ def read_csv_checked(path: Path, columns: list[str], name: str, encoding: str = 
     return df
 
 
-def normalise_state_code(codes: pd.Series) -> pd.Series:
-    """Return 2-digit INEGI state codes ('1' → '01'); non-numeric values become NA."""
-    num = pd.to_numeric(codes, errors="coerce")
-    labels = {v: f"{int(v):02d}" for v in num.dropna().unique()}  # format each distinct code once
-    return num.map(lambda v: labels[v] if pd.notna(v) else pd.NA)
-
-
 def state_code_from_name(names: pd.Series, source: str = "*", path=None, column: str = "name") -> pd.Series:
     """INEGI state codes from state names as registers print them (see :func:`mxrights.geo.codes_from_names`).
 
@@ -200,7 +193,10 @@ def load_cpj(ledger: RowLedger, path: Path | None = None, name: str = "cpj_kille
     path = path or registry.resolve(name)
     df = read_csv_checked(path, ["location", "typeOfDeath", "Year"], name)
     ledger.record(name, "read", len(df), len(df), "rows read")
-    df = _drop(df, df["location"] != "Mexico", ledger, name, "keep Mexico", "killed outside Mexico")
+    from . import geo
+
+    df = _drop(df, ~df["location"].isin(geo.spellings(name, geo.NATIONAL)), ledger, name, "keep Mexico",
+               "killed outside Mexico")
     year = pd.to_numeric(df["Year"], errors="coerce")
     out = pd.DataFrame({"year": year.astype("Int64"), "type_of_death": df["typeOfDeath"].fillna("")})
     return _drop(out, out["year"].isna(), ledger, name, "drop rows without year", "no year").reset_index(drop=True)

@@ -91,6 +91,9 @@ def cmd_enpol(args) -> int:
 def cmd_rehash(args) -> int:
     from . import registry, tables
 
+    added = registry.register_documents()
+    if added:
+        print("registered: " + ", ".join(added))
     changed = registry.rehash_raw(validate=tables.validate_inputs)
     print("updated: " + (", ".join(changed) if changed else "nothing changed"))
     return 0

@@ -488,65 +488,6 @@ def estimate(frame: pd.DataFrame, statistic_id: str, statistics: pd.DataFrame | 
                          claim_id=st["claim_id"] if isinstance(st["claim_id"], str) else None, design=e)
 
 
-def pressured_other_version_2016(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
-    """ENPOL 2016: pressured by police or authorities to give another version of the events (memo: 46.6%).
-
-    Numerator: ``P4_5_2 = 1`` (4.5.2 "¿los policías o autoridades lo presionaron a dar otra
-    versión de los hechos?"). Denominator: ``P4_4 = 1`` (4.4 "¿Usted rindió y firmó su
-    declaración en el Ministerio Público?"); 8/9 in 4.5.2 stay in it. Questionnaire p. 14;
-    descriptor pp. 30-31. Statistic ``enpol2016_pressured_other_version``.
-    """
-    return estimate(frame, "enpol2016_pressured_other_version", **kwargs)
-
-
-def pressured_other_version_2021(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
-    """ENPOL 2021: the same question, asked of those who gave *or* signed a statement.
-
-    Numerator: ``P4_6_1 = 1`` (4.6.1). Denominator: ``P4_4 = 1`` or ``P4_5 = 1`` (4.4 rindió,
-    4.5 firmó). Questionnaire p. 19; descriptor pp. 64-65. Statistic
-    ``enpol2021_pressured_other_version`` (no published figure found).
-    """
-    return estimate(frame, "enpol2021_pressured_other_version", **kwargs)
-
-
-def guilty_pressured_or_assaulted_2016(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
-    """ENPOL 2016: declared guilty because pressured/threatened or physically assaulted (memo: 41%).
-
-    Numerator: ``P4_7`` in {04 "lo presionaron o amenazaron", 05 "lo agredieron físicamente"}
-    (4.7, one reason). Denominator: ``P4_6 = 1`` (4.6 "se declaró culpable"). INEGI published
-    24.3% + 16.4% = 40.7%. Questionnaire p. 14; descriptor pp. 31-32.
-    """
-    return estimate(frame, "enpol2016_guilty_pressured_or_assaulted", **kwargs)
-
-
-def guilty_pressured_or_assaulted_2021(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
-    """ENPOL 2021: the same definition (main reason 04 or 05 in 4.7).
-
-    Numerator: ``P4_7`` in {04, 05}. Denominator: ``P4_6_4 = 1`` (4.6.4 "¿usted se declaró
-    culpable…?", which replaces 2016's 4.6). Questionnaire pp. 19-20; descriptor pp. 65-66.
-    """
-    return estimate(frame, "enpol2021_guilty_pressured_or_assaulted", **kwargs)
-
-
-def physical_aggression_2016(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
-    """ENPOL 2016: physical aggression from arrest until the public prosecutor (published 63.8%).
-
-    Numerator: at least one of ``P3_13_1 … P3_13_9`` = 1 (3.13: kicks or punches, blows with
-    objects, burns, electric shocks, crushing, cuts, gunshot wounds, rape, other). Denominator:
-    everybody (INEGI's "población privada de la libertad"). Questionnaire p. 12; descriptor pp. 26-27.
-    """
-    return estimate(frame, "enpol2016_physical_aggression_arrest_to_mp", **kwargs)
-
-
-def physical_aggression_2021(frame: pd.DataFrame, **kwargs) -> EnpolEstimate:
-    """ENPOL 2021: physical aggression after detention, before the public prosecutor or a judge (48.6%).
-
-    Numerator: at least one of ``P3_18_01 … P3_18_15`` = 1 (3.18, fifteen aggressions including
-    three sexual ones). Denominator: everybody. Questionnaire p. 16; descriptor pp. 55-56.
-    """
-    return estimate(frame, "enpol2021_physical_aggression_after_detention", **kwargs)
-
-
 @dataclass(frozen=True)
 class EditionComparison:
     """``b − a`` in percentage points with its interval (independent samples, normal Wald)."""
@@ -592,7 +533,7 @@ def how_to_obtain(editions: list[str] | None = None) -> str:
              "`mxrights enpol`:"]
     for e in editions:
         n = registry_name(e)
-        url = reg.loc[n, "url"] if n in reg.index else f"https://www.inegi.org.mx/programas/enpol/{e}/"
+        url = reg.loc[n, "url"]
         lines.append(f"  ENPOL {e}: {url} — unzip the CSV tables into <mirror>/enpol/{e}/ "
                      f"(mirror: MXRIGHTS_DATA_MIRROR, default ../shared/data), or save the archive as "
                      f"<mirror>/{reg.loc[n, 'path'] if n in reg.index else f'enpol/{e}/'} and record its hash once "
@@ -677,7 +618,7 @@ def survey_claims(check: pd.DataFrame, mirror: Path | None = None) -> pd.DataFra
 def _landing(edition: str) -> str:
     reg = registry.load_registry(include_pending=True).set_index("name")
     n = registry_name(edition)
-    return reg.loc[n, "url"] if n in reg.index else f"https://www.inegi.org.mx/programas/enpol/{edition}/"
+    return reg.loc[n, "url"]
 
 
 def edition_difference(evidence: pd.DataFrame, statistic_a: str, mirror: Path | None = None) -> dict:

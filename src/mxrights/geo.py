@@ -97,6 +97,13 @@ def _lookup(source: str, kind: str) -> dict[str, str]:
     return {v: c for v, c in zip(rec["value"], rec["state_code"])}
 
 
+def spellings(source: str, code: str) -> list[str]:
+    """The values ``state_recodes.csv`` declares for ``source`` (not ``*``) that stand for ``code``
+    (e.g. CPJ's ``Mexico`` for the country, ``00``)."""
+    rec = state_recodes()
+    return rec.loc[(rec["source"] == source) & (rec["state_code"] == code), "value"].tolist()
+
+
 def codes_from_codes(codes: pd.Series, source: str, path, column: str) -> pd.Series:
     """INEGI codes from a source's state-code column (``'1'`` → ``'01'``; the source's own codes
     for "not recorded" → ``'99'`` as ``state_recodes.csv`` says).

@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import cleaning, geo, paths, vocab
+from . import geo, vocab
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,6 @@ def still_missing(cenapi: pd.DataFrame, end: str, start: str | None = None) -> i
     return int(m.sum())
 
 
-def missing_by_year(cenapi: pd.DataFrame, first: int = 2000, last: int = 2018) -> pd.DataFrame:
-    """Persons still missing by year of event (``year, value``)."""
-    sub = cenapi[cenapi["status"] == "missing"]
-    s = sub["date"].dt.year.value_counts().sort_index()
-    s = s[(s.index >= first) & (s.index <= last)]
-    return pd.DataFrame({"year": s.index.astype(int), "value": s.values.astype(int)})
-
-
 def states_count(igimex: pd.DataFrame) -> int:
     """Number of distinct INEGI state codes 01-32 present in a state table."""
     return int(igimex["state"].isin(geo.state_codes()).groupby(igimex["state"]).any().sum())
@@ -65,17 +57,6 @@ def states_count(igimex: pd.DataFrame) -> int:
 def igimex_mean(igimex: pd.DataFrame, year: int) -> float:
     """Unweighted mean of the 32 state IGI-MEX scores in an edition (points, 0-100)."""
     return float(igimex.loc[igimex["year"] == year, "score"].mean())
-
-
-def journalists_killed_by_year(cpj: pd.DataFrame) -> pd.DataFrame:
-    """CPJ journalists killed in Mexico (motive confirmed) by year (``year, value``)."""
-    s = cpj.groupby("year").size()
-    return pd.DataFrame({"year": s.index.astype(int), "value": s.values.astype(int)})
-
-
-def recomputations_path() -> Path:
-    """The registered table of recomputations ``data/raw/recomputations.csv``."""
-    return paths.raw_dir() / "recomputations.csv"
 
 
 #: Recomputation methods by name: each takes the loaded primary frames and one row of the
@@ -140,9 +121,3 @@ def recompute_all(data: dict, table: pd.DataFrame | None = None) -> dict[str, Re
         out[r["claim_id"]] = Recomputation(float(METHODS[r["method"]](data, r)), method, r["primary"],
                                            tolerance=float(r["tolerance"]), scope=r["scope"])
     return out
-
-
-def load_primary(ledger: cleaning.RowLedger | None = None) -> dict:
-    """Load every primary frame the recomputations need (hash-checked through the registry)."""
-    ledger = ledger if ledger is not None else cleaning.RowLedger()
-    return {"cenapi": cleaning.load_cenapi(ledger), "igimex": cleaning.load_igimex(ledger), "ledger": ledger}

@@ -73,7 +73,7 @@ def always_read() -> list[Path]:
 
     vocab_dir = paths.raw_dir() / "vocabulary"
     return [vocab.jobs_path(), params.parameters_path(), paths.raw_dir() / "memos.csv",
-            paths.raw_dir() / "indicators.csv", *sorted(vocab_dir.glob("*.csv"))]
+            paths.raw_dir() / "indicators.csv", paths.raw_dir() / "settings.csv", *sorted(vocab_dir.glob("*.csv"))]
 
 
 def registry_digest() -> str:

@@ -16,16 +16,6 @@ import pandas as pd
 
 from . import paths, vocab
 
-#: Pages the site renders itself (no notebook): ``(page, label, title)``, in the order of the
-#: navigation's first group.
-SITE_PAGES = (
-    ("index", "Overview", "mxrights — checking the numbers in human-rights memos on Mexico"),
-    ("claims", "Claims explorer", "Claims explorer: every claim of every document, searchable"),
-    ("sources", "Sources", "Sources: every registered file and every evidence source, with citations"),
-    ("method", "Method", "Method: how a claim gets its verdict, evidence grades and relations"),
-)
-SITE_GROUP = "study"
-
 COLUMNS = ["page", "group", "label", "title", "job", "notebook", "parameters", "reads", "read_specs", "topic",
            "memo_year", "state"]
 
@@ -105,9 +95,9 @@ def _site_pages(tables_dir: str | None = None) -> pd.DataFrame:
         ``notebook``.
     """
     tables = tables_dir if tables_dir is not None else str(paths.reports_dir() / "tables")
-    rows = [{"page": p, "group": SITE_GROUP, "label": label, "title": title, "job": "", "notebook": "",
+    rows = [{"page": r.page, "group": r.group, "label": r.label, "title": r.title, "job": "", "notebook": "",
              "parameters": {}, "reads": [], "read_specs": [], "topic": "", "memo_year": "", "state": ""}
-            for p, label, title in SITE_PAGES]
+            for r in vocab.site_pages().itertuples()]
     for _, job in vocab.jobs().iterrows():
         if job["each"] == "memo_page":
             rows += _memo_rows(job, tables)

@@ -394,6 +394,41 @@ def rehash_raw(registry_file: Path | None = None, validate=None) -> list[str]:
     return changed
 
 
+def register_documents(registry_file: Path | None = None) -> list[str]:
+    """Add a registry row for every document of ``data/raw/memos.csv`` whose text is in its folder
+    (the seeds, or the memo-series texts) but not yet registered: its sha256 and size, and its
+    publisher, title, date and address from ``memos.csv`` (so a new memo is three hand-edited
+    files: its text, its row of memos.csv and its claims). A registered text is never rehashed
+    here: an edited document must fail its hash check. Returns the names added."""
+    import csv
+    from datetime import date
+
+    registry_file = registry_file or registry_path()
+    reg = load_registry(registry_file, include_pending=True)
+    known = set(reg["name"])
+    with open(paths.raw_dir() / "memos.csv", newline="", encoding="utf-8") as fh:
+        memos = list(csv.DictReader(fh))
+    rows = []
+    for m in memos:
+        seed = m["collection"] == "seed"
+        location, folder = ("seeds", paths.seeds_dir()) if seed else ("memo_series", paths.memo_series_dir())
+        name = f"{'seed' if seed else 'memo_series'}:{m['document']}"
+        path = folder / m["document"]
+        if name in known or not path.exists():
+            continue
+        rows.append({"name": name, "location": location, "path": m["document"], "sha256": file_sha256(path),
+                     "bytes": str(path.stat().st_size), "topic": "all", "publisher": m["author"],
+                     "publisher_es": m["author_es"], "title": m["title"],
+                     "citation": f"{m['author']}, {m['title']} ({m['published']})", "url": m["url"], "download_url": "",
+                     "published": m["published"], "retrieved": date.today().isoformat(),
+                     "license": "quoted for review (fair use); rights belong to the authors", "secondary": "no",
+                     "notes": "checked document (seed)" if seed else f"memo-series; holding: {m['holding']}"})
+    if rows:
+        reg = pd.concat([reg, pd.DataFrame(rows)], ignore_index=True)[reg.columns]
+        reg.to_csv(registry_file, index=False, lineterminator="\n")
+    return [r["name"] for r in rows]
+
+
 def names(topic: str | None = None, registry: pd.DataFrame | None = None) -> list[str]:
     """Return registry names, optionally those of one topic."""
     reg = registry if registry is not None else load_registry()

@@ -38,15 +38,6 @@ def memos() -> pd.DataFrame:
     return vocab.memos().copy()
 
 
-def memo_context(document: str) -> dict:
-    """Who wrote a document, when, and for whom (a row of ``memos.csv``)."""
-    m = memos()
-    rows = m[m["document"] == document]
-    if rows.empty:
-        raise KeyError(f"{document!r} is not in data/raw/memos.csv; add a row for it")
-    return rows.iloc[0].to_dict()
-
-
 def page_context(page: str) -> dict:
     """What one memo page reports: its title, kind and documents.
 

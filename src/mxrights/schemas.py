@@ -15,7 +15,6 @@ import pandas as pd
 # pandera is imported by the functions that build or apply a schema, not here: reading the
 # vocabulary (a no-op build) then never pays its import (about 0.4 s).
 
-QUALIFIERS = ["exact", "at least", "more than", "about", "only", "nearly", "at most"]
 def relation_kinds() -> list[str]:
     """Relation kinds of ``data/raw/vocabulary/relation_kinds.csv``."""
     from . import vocab
@@ -164,6 +163,8 @@ def _topics() -> list[str]:
 
 def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSchema:
     """Schema of ``data/raw/claims.csv`` given the known seed documents and indicator names."""
+    from . import vocab
+
     import pandera.pandas as pa
 
     text = pa.Column(str, nullable=False)
@@ -177,7 +178,7 @@ def claims_schema(documents: list[str], indicators: list[str]) -> pa.DataFrameSc
             "printed": text,
             "value": pa.Column(float, coerce=True, checks=pa.Check.ge(0)),
             "unit": pa.Column(str, checks=pa.Check.isin(_units())),
-            "qualifier": pa.Column(str, checks=pa.Check.isin(QUALIFIERS)),
+            "qualifier": pa.Column(str, checks=pa.Check.isin(vocab.enumeration("qualifier"))),
             "indicator": pa.Column(str, checks=pa.Check.isin(indicators)),
             "topic": pa.Column(str, checks=pa.Check.isin(_topics())),
             "period_start": opt,
@@ -241,6 +242,8 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
     means the same quantity; checked against the columns by
     :func:`mxrights.verdicts.evidence_scope`).
     """
+    from . import vocab
+
     import pandera.pandas as pa
 
     opt = pa.Column(str, nullable=True, checks=pa.Check(_is_period, name="period_format"))
@@ -254,7 +257,8 @@ def evidence_schema(indicators: list[str], claim_ids: list[str], organisations: 
             "publisher_id": pa.Column(str, checks=org),
             "reported_by_id": pa.Column(str, nullable=True, checks=org),
             "title": text,
-            "year": pa.Column(int, coerce=True, checks=pa.Check.in_range(1990, 2030)),
+            "year": pa.Column(int, coerce=True, checks=pa.Check.in_range(vocab.setting("evidence_year_min"),
+                                                                        vocab.setting("evidence_year_max"))),
             "url": pa.Column(str, nullable=True, checks=[
                 pa.Check.str_startswith("http"),
                 pa.Check(lambda s: ~s.map(_bare_domain), name="url_is_a_page_not_a_bare_domain")]),

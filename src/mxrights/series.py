@@ -413,7 +413,7 @@ class Trend:
     last_year: int
 
 
-def poisson_trend(df: pd.DataFrame, dispersion_limit: float = 1.5) -> Trend:
+def poisson_trend(df: pd.DataFrame, dispersion_limit: float | None = None) -> Trend:
     """Log-linear count model ``log E[y] = a + b·year``; rate ratio = exp(b).
 
     A Poisson GLM is fitted first; when the Pearson dispersion (χ²/df) exceeds
@@ -427,6 +427,10 @@ def poisson_trend(df: pd.DataFrame, dispersion_limit: float = 1.5) -> Trend:
 
     if len(df) < 3:
         raise ValueError(f"a trend needs at least 3 years, got {len(df)}")
+    if dispersion_limit is None:
+        from . import vocab
+
+        dispersion_limit = vocab.setting("trend_dispersion_limit")
     d = df.sort_values("year")
     x = sm.add_constant((d["year"] - d["year"].min()).astype(float).to_numpy())
     y = d["value"].astype(float).to_numpy()
@@ -620,16 +624,15 @@ def rate_in_words(rate_ratio: float, lower: float, upper: float) -> str:
         return f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(v):,}%"
 
     ci = f"{pct(rate_ratio)} a year (95% CI {pct(lower)} to {pct(upper)})"
-    if lower > 0 and upper / lower > TREND_SPAN_LIMIT:
+    from . import vocab
+
+    if lower > 0 and upper / lower > vocab.setting("trend_span_limit"):
         return f"too few or too variable points for a trend: {ci}"
     if lower <= 1 <= upper:
         return f"no clear trend: {ci}"
     return ("rising, " if rate_ratio > 1 else "falling, ") + ci
 
 
-#: A fitted trend whose 95 % interval spans more than this factor (upper ÷ lower rate ratio) says
-#: nothing a reader can use: it is read as "too few or too variable points for a trend".
-TREND_SPAN_LIMIT = 10.0
 
 
 def against_trend(points: pd.DataFrame, rate_ratio: float) -> str:

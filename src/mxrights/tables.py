@@ -94,7 +94,7 @@ def primary_step() -> tuple:
     return rc, primary, ledger.frame(), peer
 
 
-def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006,
+def trend_table(annual: pd.DataFrame, min_points: int | None = None, since: int | None = None,
                 breaks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Trend estimate for every recomputed or official annual count series of the whole country.
 
@@ -104,6 +104,8 @@ def trend_table(annual: pd.DataFrame, min_points: int = 5, since: int = 2006,
     year (a conflict), the first by as-of date is used and the other is shown on the page.
     """
     measure = vocab.indicators().set_index("indicator")["measure"]
+    min_points = min_points if min_points is not None else vocab.setting("trend_min_points")
+    since = since if since is not None else vocab.setting("trend_since")
     rows = []
     keys = series.national(annual)
     keys = keys[keys["kind"] != "memo-claim"].groupby(["indicator", "source_id"])

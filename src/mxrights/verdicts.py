@@ -120,8 +120,8 @@ def evidence_grade(row: pd.Series, parties: set[str], document: str = "") -> tup
         if who and who in parties:
             role = roles.loc[(roles["org_id"] == who) & (roles["document"] == document), "role"]
             role_txt = (role.iloc[0] if len(role) else "party").replace("cosigner", "co-signer")
-            return "d", f"{what} by {orgs.loc[who, 'name_en']}, {role_txt} of this document"
-    return ("b", "") if not rep or rep == pub else ("c", "")
+            return vocab.grade_for("party"), f"{what} by {orgs.loc[who, 'name_en']}, {role_txt} of this document"
+    return (vocab.grade_for("publisher"), "") if not rep or rep == pub else (vocab.grade_for("third_party"), "")
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -293,7 +293,8 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
                       if ok else f"outside the proxy's tolerance of {r.tolerance:.0%}: a proxy miss is not a contradiction"))
         else:
             why = f"recomputed {_fmt(r.value)} ({_diff_text(r.value, pub)}); claim's range {_range(claim)}"
-        out.append(Comparison("recomputation", r.sources, f"registry:{r.sources}", "a", r.scope, r.value, ok,
+        out.append(Comparison("recomputation", r.sources, f"registry:{r.sources}", vocab.grade_for("recomputation"),
+                              r.scope, r.value, ok,
                               r.method, why))
     if len(evidence_rows):
         graded = []
@@ -348,7 +349,8 @@ def comparisons(claim: pd.Series, recomputation: Recomputation | None, evidence_
         if not kinds.loc[kind, "tests"]:
             continue
         if kinds.loc[kind, "lifts"]:
-            out.append(Comparison("relation", rid, "claim_relations.csv", "e", vocab.scope_of_relations(), None,
+            out.append(Comparison("relation", rid, "claim_relations.csv", vocab.grade_for("arithmetic"),
+                                  vocab.scope_of_relations(), None,
                                   status == "pass",
                                   f"document arithmetic ({kind})", f"{formula}: {status}"))
         else:

@@ -80,10 +80,16 @@ def _bool(df: pd.DataFrame, col: str, path: Path) -> pd.Series:
 
 @lru_cache(maxsize=4)
 def grades(path: Path | None = None) -> pd.DataFrame:
-    """Evidence grades: ``grade, label, independent`` (bool), ``description``."""
+    """Evidence grades: ``grade, label, independent`` (bool), ``given_when`` (the case in which the
+    rules give it: ``recomputation``, ``publisher``, ``third_party``, ``party``, ``arithmetic``;
+    :func:`grade_for`), ``description``."""
     path = path or _registered("grade_vocabulary")
-    df = _read(path, ["grade", "label", "independent", "description"], key="grade")
+    df = _read(path, ["grade", "label", "independent", "given_when", "description"], key="grade")
     df["independent"] = _bool(df, "independent", path)
+    dup = df["given_when"].duplicated() | (df["given_when"] == "")
+    if dup.any():
+        i = int(dup.idxmax())
+        raise TableError(f"{path}, row {i + 2}, column given_when: {df.loc[i, 'given_when']!r} is empty or given twice")
     return df
 
 
@@ -282,7 +288,6 @@ def organisations(path: Path | None = None) -> pd.DataFrame:
 #: Roles that make a body a party of a document. A ``probable cosigner`` is a regular signer
 #: of the series where the document's own list is incomplete: treated as a party, so that
 #: evidence from it is never counted as independent on a guess.
-PARTY_ROLES = ("author", "cosigner", "commissioner", "probable cosigner")
 
 
 @lru_cache(maxsize=4)
@@ -299,8 +304,9 @@ def document_parties(path: Path | None = None) -> pd.DataFrame:
         if r["org_id"] not in known:
             raise TableError(f"{path}, row {i + 2}, column org_id: {r['org_id']!r} is not in "
                              "data/raw/vocabulary/organisations.csv; add the organisation there first")
-        if r["role"] not in PARTY_ROLES:
-            raise TableError(f"{path}, row {i + 2}, column role: {r['role']!r} is not one of {', '.join(PARTY_ROLES)}")
+        if r["role"] not in enumeration("party_role"):
+            raise TableError(f"{path}, row {i + 2}, column role: {r['role']!r} is not one of "
+                             f"{', '.join(enumeration('party_role'))}")
     return df
 
 
@@ -363,7 +369,6 @@ def series_indicators() -> dict[str, list[str]]:
     return {t: ind.loc[ind["topic"] == t].sort_values("_o")["indicator"].tolist() for t in comparison_topics()}
 
 
-COLLECTIONS = ("seed", "memo_series")
 
 
 @lru_cache(maxsize=4)
@@ -385,11 +390,11 @@ def memos(path: Path | None = None) -> pd.DataFrame:
         for i, v in enumerate(df[col]):
             if not v.strip():
                 raise TableError(f"{path}, row {i + 2}, column {col}: empty")
-    bad = ~df["collection"].isin(COLLECTIONS)
+    bad = ~df["collection"].isin(enumeration("collection"))
     if bad.any():
         i = int(bad.idxmax())
         raise TableError(f"{path}, row {i + 2}, column collection: {df.loc[i, 'collection']!r} is not one of "
-                         f"{', '.join(COLLECTIONS)}")
+                         f"{', '.join(enumeration('collection'))}")
     return df
 
 
@@ -420,7 +425,7 @@ def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
         rows.append({"page": page, "collection": g["collection"].iloc[0], "documents": g["document"].tolist(),
                      "year": g["memo_year"].iloc[0] if seed else str(years[g["document"].iloc[0]])})
     out = pd.DataFrame(rows, columns=["page", "collection", "documents", "year"])
-    order = {c: i for i, c in enumerate(COLLECTIONS)}
+    order = {c: i for i, c in enumerate(enumeration("collection"))}
     return out.sort_values("collection", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
@@ -436,12 +441,6 @@ def page_groups(path: Path | None = None) -> pd.DataFrame:
     return df.sort_values("order").reset_index(drop=True)
 
 
-#: How a row of ``notebooks/jobs.csv`` multiplies into pages: one page per value of ...
-JOB_FAMILIES = {"": "one page", "memo_page": "a memo page (the page column of memos.csv)",
-                "comparison_topic": "a topic with comparison_page true in topics.csv",
-                "state": "a state of vocabulary/states.csv (kind state)"}
-
-
 def jobs_path() -> Path:
     """``notebooks/jobs.csv``: the notebook jobs, beside the notebooks they run."""
     return paths.project_root() / "notebooks" / "jobs.csv"
@@ -450,7 +449,7 @@ def jobs_path() -> Path:
 @lru_cache(maxsize=4)
 def jobs(path: Path | None = None) -> pd.DataFrame:
     """The notebook jobs: ``job`` (the page name, with ``{page}`` or ``{topic}`` for a family),
-    ``notebook``, ``each`` (see :data:`JOB_FAMILIES`), ``group`` (a page group; empty for memo
+    ``notebook``, ``each`` (a ``job_family`` of ``vocabulary/enumerations.csv``), ``group`` (a page group; empty for memo
     pages, whose group follows their collection), ``label`` and ``title`` (the navigation
     label and the page title, for a single page; a family's follow from memos.csv or
     topics.csv), ``reads`` (the tables the notebook reads, processed by name, raw by registry
@@ -473,8 +472,8 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
     parsed = []
     for i, r in df.iterrows():
         where = f"{path}, row {i + 2}"
-        if r["each"] not in JOB_FAMILIES:
-            raise TableError(f"{where}, column each: {r['each']!r} is not one of {', '.join(repr(k) for k in JOB_FAMILIES)}")
+        if r["each"] not in job_families():
+            raise TableError(f"{where}, column each: {r['each']!r} is not one of {', '.join(repr(k) for k in job_families())}")
         if r["group"] and r["group"] not in groups:
             raise TableError(f"{where}, column group: {r['group']!r} is not a group of data/raw/vocabulary/page_groups.csv")
         if not (path.parent / r["notebook"]).exists():
@@ -482,7 +481,7 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
         if not r["each"] and not (r["label"] and r["title"] and r["group"]):
             col = next(c for c in ("group", "label", "title") if not r[c])
             raise TableError(f"{where}, column {col}: empty (a single page needs its group, label and title)")
-        placeholder = {"memo_page": "{page}", "comparison_topic": "{topic}", "state": "{state}"}.get(r["each"])
+        placeholder = job_families().get(r["each"])
         if placeholder and placeholder not in r["job"]:
             raise TableError(f"{where}, column job: {r['job']!r} must contain {placeholder} (one page per value)")
         try:
@@ -500,11 +499,80 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
     return df
 
 
+@lru_cache(maxsize=4)
+def enumerations(path: Path | None = None) -> pd.DataFrame:
+    """``vocabulary/enumerations.csv``: the short closed lists the tables' columns take (``list``,
+    ``value`` in order, ``placeholder`` for a job family, ``description``)."""
+    path = path or _registered("enumeration_vocabulary")
+    df = _read(path, ["list", "value", "placeholder", "description"])
+    dup = df.duplicated(["list", "value"])
+    if dup.any():
+        i = int(dup.idxmax())
+        raise TableError(f"{path}, row {i + 2}, column value: {df.loc[i, 'value']!r} is listed twice in {df.loc[i, 'list']!r}")
+    return df
+
+
+def enumeration(name: str) -> list[str]:
+    """The values of one list of :func:`enumerations`, in order (KeyError names the lists)."""
+    e = enumerations()
+    if name not in set(e["list"]):
+        raise KeyError(f"no list {name!r} in vocabulary/enumerations.csv; lists: {', '.join(dict.fromkeys(e['list']))}")
+    return e.loc[e["list"] == name, "value"].tolist()
+
+
+def job_families() -> dict[str, str]:
+    """Job family (``each`` of jobs.csv) → the placeholder its page names carry (``""`` for one page)."""
+    e = enumerations()
+    e = e[e["list"] == "job_family"]
+    return dict(zip(e["value"], e["placeholder"]))
+
+
+@lru_cache(maxsize=4)
+def settings(path: Path | None = None) -> dict[str, float]:
+    """``data/raw/settings.csv``: setting → value (a number), e.g. ``trend_min_points`` → 5."""
+    path = path or _registered("settings")
+    df = _read(path, ["setting", "value", "unit", "description"], key="setting")
+    out = {}
+    for i, r in df.iterrows():
+        try:
+            v = float(r["value"])
+        except ValueError:
+            raise TableError(f"{path}, row {i + 2}, column value: {r['value']!r} is not a number") from None
+        out[r["setting"]] = int(v) if v == int(v) else v
+    return out
+
+
+def setting(name: str) -> float:
+    """One value of :func:`settings` (KeyError names the settings)."""
+    s = settings()
+    if name not in s:
+        raise KeyError(f"no setting {name!r} in data/raw/settings.csv; settings: {', '.join(s)}")
+    return s[name]
+
+
+@lru_cache(maxsize=4)
+def site_pages(path: Path | None = None) -> pd.DataFrame:
+    """``vocabulary/site_pages.csv``: the pages the site renders itself (``page``, ``group``,
+    ``label``, ``title``), in navigation order."""
+    path = path or _registered("site_page_vocabulary")
+    return _read(path, ["page", "group", "label", "title"], key="page")
+
+
+def grade_for(case: str) -> str:
+    """The grade given in a case (``given_when`` of grades.csv: ``recomputation``, ``publisher``,
+    ``third_party``, ``party``, ``arithmetic``)."""
+    g = grades()
+    rows = g[g["given_when"] == case]
+    if rows.empty:
+        raise KeyError(f"no grade of vocabulary/grades.csv is given when {case!r}")
+    return str(rows["grade"].iloc[0])
+
+
 def clear_cache() -> None:
     """Forget every table read (tests that edit a table call this)."""
     _SCOPE_ROWS.clear()
     for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos,
-              topic_table, page_groups, jobs):
+              topic_table, page_groups, jobs, enumerations, settings, site_pages):
         f.cache_clear()
     from . import geo, pages, reconcile
 
