@@ -495,3 +495,26 @@ def test_cli_refuses_an_evidence_row_without_url_or_copy(tmp_project, capsys):
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
     assert f"{e}, row 2, column (row check; evidence_id=ev-cndh-2017-graves, value=855): failed url_or_copy_url_present" in err, err
+
+
+def test_a_notebook_parameter_without_a_type_or_with_two_types_is_refused(tmp_path):
+    """Types come from each notebook's parameters cell (Papermill's inspection)."""
+    import nbformat
+
+    from mxrights import params
+    from mxrights.schemas import TableError
+
+    def notebook(name: str, source: str) -> None:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})]
+        nbformat.write(nb, str(tmp_path / name))
+
+    notebook("a.ipynb", "first_year: int = 2000\nlast_year = 2026")
+    with pytest.raises(TableError, match=r"a.ipynb, parameters cell, parameter last_year: type 'None' is not one of"):
+        params.declared_types(tmp_path)
+    notebook("a.ipynb", "first_year: int = 2000")
+    notebook("b.ipynb", "first_year: str = '2000'")
+    with pytest.raises(TableError, match=r"b.ipynb, parameters cell, parameter first_year: str, but a.ipynb declares it int"):
+        params.declared_types(tmp_path)
+    assert params.declared_types()["first_year"] == "int" and params.declared_types()["state"] == "str"

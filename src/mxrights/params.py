@@ -1,8 +1,10 @@
 """Notebook parameters, checked against the project's vocabulary before any cell uses them.
 
-Every parameter a notebook takes is a row of ``notebooks/parameters.csv``: its type, the set of
-values it may take (``values``: a name of :data:`VALUE_SETS`), a parameter it may not precede
-(``not_before``: ``last_year`` is not before ``first_year``) and a description. :func:`check`
+Every parameter a notebook takes is declared, with its type, in the notebook's own ``parameters``
+cell (``first_year: int = 2000``), read by Papermill's inspection (:func:`notebook_types`); and
+it is a row of ``notebooks/parameters.csv``: the set of values it may take (``values``: a name of
+:data:`VALUE_SETS`), a parameter it may not precede (``not_before``: ``last_year`` is not before
+``first_year``) and a description. :func:`check`
 reads that table; the runner calls it for every job before any kernel starts, and each
 notebook calls it in its first cell after ``parameters``, so plain Papermill and JupyterLab get
 the same one-line refusal (:class:`ParameterError`) naming the parameter, the value and the
@@ -34,19 +36,64 @@ def parameters_path() -> Path:
     return paths.project_root() / "notebooks" / "parameters.csv"
 
 
+def notebook_types(notebook: Path) -> dict[str, str]:
+    """Parameter → type name, as the notebook's ``parameters`` cell annotates it
+    (``papermill.inspect_notebook``; cached on the notebook's bytes, so Papermill is imported
+    only when a notebook changed)."""
+    from . import stepcache
+
+    def inspect() -> dict[str, str]:
+        import papermill
+
+        return {k: v["inferred_type_name"] for k, v in papermill.inspect_notebook(str(notebook)).items()}
+
+    return stepcache.cached(f"parameters-{notebook.stem}", [notebook], inspect)
+
+
+def declared_types(folder: Path | None = None) -> dict[str, str]:
+    """Every parameter of every notebook in ``notebooks/`` with its declared type.
+
+    Raises:
+        mxrights.schemas.TableError: a parameter without a type annotation, or one name given
+            two types by two notebooks (naming notebook, parameter and types).
+    """
+    from .schemas import TableError
+
+    folder = folder or parameters_path().parent
+    out: dict[str, tuple[str, str]] = {}
+    for nb in sorted(folder.glob("*.ipynb")):
+        for name, kind in notebook_types(nb).items():
+            if kind not in TYPES:
+                raise TableError(f"{nb}, parameters cell, parameter {name}: type {kind!r} is not one of "
+                                 f"{', '.join(TYPES)}; annotate it (`{name}: int = …`)")
+            if name in out and out[name][0] != kind:
+                raise TableError(f"{nb}, parameters cell, parameter {name}: {kind}, but {out[name][1]} declares it "
+                                 f"{out[name][0]}")
+            out.setdefault(name, (kind, nb.name))
+    return {k: v[0] for k, v in out.items()}
+
+
 @lru_cache(maxsize=2)
 def table(path: Path | None = None) -> pd.DataFrame:
-    """The parameter table, indexed by ``parameter`` (validated: known types and value sets)."""
+    """The parameter table, indexed by ``parameter``, with each parameter's ``type`` from the
+    notebooks (:func:`declared_types`). Validated: known value sets, every notebook parameter
+    has a row and every row a notebook parameter."""
     from .schemas import TableError, read_table
 
     path = path or parameters_path()
     df = read_table(path).fillna("")
+    types = declared_types(path.parent)
     for i, r in df.iterrows():
-        for col, known in (("type", TYPES), ("values", VALUE_SETS)):
-            if r[col] not in known:
-                raise TableError(f"{path}, row {i + 2}, column {col}: {r[col]!r} is not one of {', '.join(known)}")
+        if r["values"] not in VALUE_SETS:
+            raise TableError(f"{path}, row {i + 2}, column values: {r['values']!r} is not one of {', '.join(VALUE_SETS)}")
         if r["not_before"] and r["not_before"] not in set(df["parameter"]):
             raise TableError(f"{path}, row {i + 2}, column not_before: {r['not_before']!r} is not a parameter")
+        if r["parameter"] not in types:
+            raise TableError(f"{path}, row {i + 2}, column parameter: {r['parameter']!r} is the parameter of no notebook")
+    missing = sorted(set(types) - set(df["parameter"]))
+    if missing:
+        raise TableError(f"{path}: no row for notebook parameter(s) {', '.join(missing)}; add what values each may take")
+    df["type"] = df["parameter"].map(types)
     return df.set_index("parameter")
 
 

@@ -10,6 +10,7 @@ re-reads the registers.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -58,8 +59,9 @@ def cached(step: str, parts: list[str | bytes | Path], compute: Callable[[], T])
     value = compute()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{step}-*.pkl"):
-        old.unlink(missing_ok=True)
-    tmp = path.with_suffix(".tmp")
+        if old != path:
+            old.unlink(missing_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two workers may write one step at once
     with open(tmp, "wb") as fh:
         pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
