@@ -445,6 +445,8 @@ def test_a_topic_cannot_be_changed_with_p(capsys):
     code, err = _cli(["run", "--only", "comparison_torture", "-p", "topic", "tortura"], capsys)
     assert code == 2
     assert "parameter 'topic' decides which page a job writes" in err and "comparison_torture" in err
+    code, err = _cli(["run", "--only", "state_14", "-p", "state", "15"], capsys)   # Jalisco's page keeps Jalisco
+    assert code == 2 and "parameter 'state' decides which page a job writes" in err
 
 
 def test_recomputed_series_status_is_checked(tmp_path):

@@ -85,7 +85,7 @@ def plan(only: str | None = None, extra: dict | None = None) -> list[Job]:
                                         + ", ".join(j.name for j in jobs))
         jobs = [j for j in jobs if j.name in wanted]
     extra = dict(extra or {})
-    for key in IDENTITY_PARAMETERS & set(extra):
+    for key in identity_parameters() & set(extra):
         raise params.ParameterError(
             f"parameter {key!r} decides which page a job writes, so it cannot be changed with -p (that would put one "
             f"document on another's page); choose the page with --only instead: " + ", ".join(j.name for j in plan()))
@@ -105,8 +105,10 @@ def _with_scopes(jobs: list[Job]) -> list[Job]:
     return jobs
 
 
-#: Parameters that identify a page (one document's memo page, one topic's comparison page).
-IDENTITY_PARAMETERS = {"page", "topic"}
+def identity_parameters() -> set[str]:
+    """Parameters that identify a page (a memo page, a topic's comparison page, a state's page):
+    the placeholders of the job families (``vocabulary/enumerations.csv``), braces removed."""
+    return {p.strip("{}") for p in vocab.job_families().values() if p}
 
 
 def _sha(data: bytes) -> str:
