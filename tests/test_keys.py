@@ -103,3 +103,16 @@ def test_declared_reads_cover_every_table_a_notebook_reads(monkeypatch):
         undeclared = seen.get(job.name, set()) - declared - always_names - texts
         assert not undeclared, f"{job.name} reads {sorted(undeclared)} without declaring it in notebooks/jobs.csv"
     assert len([n for n in seen if n]) >= 6
+
+
+def test_a_declared_read_of_an_unknown_column_is_refused_where_it_is_declared(tmp_path):
+    from mxrights import vocab
+    from mxrights.schemas import TableError
+
+    src = vocab.jobs_path().read_text(encoding="utf-8")
+    (tmp_path / "jobs.csv").write_text(src.replace("claims_check|document", "claims_check|nocolumn"), encoding="utf-8")
+    for nb in vocab.jobs_path().parent.glob("*.ipynb"):
+        (tmp_path / nb.name).write_text("{}")
+    with pytest.raises(TableError, match=r"jobs.csv, row 2, column reads: claims_check\|nocolumn: claims_check has no "
+                                         r"column nocolumn"):
+        vocab.jobs.__wrapped__(tmp_path / "jobs.csv")

@@ -67,6 +67,19 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return (rows[0], rows[1:]) if rows else ([], [])
 
 
+def check_read(table: str, columns: tuple[str, ...]) -> None:
+    """Refuse a declared read whose table, projected or filter column does not exist (KeyError
+    naming what is missing); reads only the table's header."""
+    name, cols = _projection(table)
+    path = table_path(name)
+    with open(path, newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh), [])
+    available = cols or header  # a filter column must survive the projection
+    missing = [c for c in cols if c not in header] + [c for c in columns if c not in available]
+    if missing:
+        raise KeyError(f"{name} has no column {', '.join(dict.fromkeys(missing))} (columns: {', '.join(header)})")
+
+
 def always_read() -> list[Path]:
     """Tables every page depends on (navigation, labels, vocabularies), registry apart."""
     from . import params, vocab

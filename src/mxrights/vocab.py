@@ -495,6 +495,13 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
     from . import keys
 
     df["read_specs"] = df["reads"].map(keys.parse_reads)
+    for i, specs in enumerate(df["read_specs"]):
+        for table, columns in specs:
+            try:
+                keys.check_read(table, columns)
+            except KeyError as exc:
+                raise TableError(f"{path}, row {i + 2}, column reads: {table}{'|' + '+'.join(columns) if columns else ''}: "
+                                 f"{exc.args[0]}") from None
     df["reads"] = df["read_specs"].map(lambda specs: [t.partition("[")[0] for t, _ in specs])
     return df
 
