@@ -27,6 +27,7 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/mxrights data verify
+	$(VENV)/bin/frictionless validate datapackage.json
 	$(VENV)/bin/mxrights stale
 	$(PY) -m pytest tests
 	@$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider notebooks/ \

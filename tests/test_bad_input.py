@@ -159,8 +159,8 @@ def test_duplicate_evidence_ids_and_bad_url(tmp_path):
     with pytest.raises(schemas.TableError) as exc:
         evidence.load_evidence(tmp_path)
     msg = str(exc.value)
-    assert f"row {len(src) + 2}, column evidence_id: failed field_uniqueness" in msg
-    assert "row 3, column url: failed str_startswith('http')" in msg
+    assert f"row {len(src) + 2}, column evidence_id: '{src.loc[0, 'evidence_id']}' repeats an earlier row" in msg
+    assert "row 3, column url (evidence_id=ev-cndh-2017-bodies): 'diario.mx/no-scheme' does not match the pattern https?://" in msg
 
 
 def test_papermill_parameter_of_the_wrong_type():
@@ -214,6 +214,7 @@ def tmp_project(tmp_path, monkeypatch, mirror):
     seeds, series = paths.seeds_dir(), paths.memo_series_dir()
     root = tmp_path / "project"
     shutil.copytree(paths.data_dir(), root / "data")
+    shutil.copy(paths.project_root() / "datapackage.json", root)
     (root / "pyproject.toml").write_text("")
     for k, v in {"MXRIGHTS_ROOT": root, "MXRIGHTS_SEEDS": seeds, "MXRIGHTS_MEMO_SERIES": series,
                  "MXRIGHTS_DATA_MIRROR": mirror}.items():
@@ -237,7 +238,7 @@ def test_cli_names_a_renamed_column(tmp_project, capsys):
     p.write_text(p.read_text(encoding="utf-8").replace(",qualifier,", ",qualifer,", 1), encoding="utf-8")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
-    assert f"{p}, header (line 1): missing column 'qualifier'" in err
+    assert f"{p}, header (row 1): missing column(s) qualifier; column(s) qualifer not in its schema (datapackage.json, resource claims_ledger)" in err
     reg = (tmp_project / "data" / "registry.csv").read_text()
     assert schemas.read_table(tmp_project / "data" / "registry.csv").set_index("name").loc["claims_ledger", "sha256"] \
         != __import__("mxrights").registry.file_sha256(p)        # the invalid table was not accepted
@@ -366,14 +367,14 @@ def test_cli_refuses_an_unknown_publisher_naming_row_and_column(tmp_project, cap
     p.write_text(p.read_text(encoding="utf-8").replace(",cndh,press-diario-juarez,", ",cnhd,press-diario-juarez,", 1),
                  encoding="utf-8")
     code, err = _cli(["data", "rehash"], capsys)
-    assert code == 1 and "row 2, column publisher_id: failed organisation_known" in err and "'cnhd'" in err
+    assert code == 1 and "row 2, column publisher_id (evidence_id=ev-cndh-2017-graves): 'cnhd' is not an org_id of data/raw/vocabulary/organisations.csv" in err and "'cnhd'" in err
 
 
 def test_cli_refuses_an_unknown_collection_in_the_memo_register(tmp_project, capsys):
     p = tmp_project / "data" / "raw" / "memos.csv"
     p.write_text(p.read_text(encoding="utf-8").replace(",WOLA,seed,", ",WOLA,seeds,", 1), encoding="utf-8")
     code, err = _cli(["data", "rehash"], capsys)
-    assert code == 1 and f"{p}, row 3, column collection: 'seeds' is not one of seed, memo_series" in err
+    assert code == 1 and f"{p}, row 3, column collection (document=001_f6785c70f59d5a73.txt): 'seeds' is not one of 'seed', 'memo_series'" in err
 
 
 def test_cli_refuses_a_revising_series_that_is_not_an_indicator(tmp_project, capsys):
@@ -381,7 +382,7 @@ def test_cli_refuses_a_revising_series_that_is_not_an_indicator(tmp_project, cap
     p.write_text(p.read_text(encoding="utf-8").replace(",disappeared_persons_by_year,rnpdno-2020", ",disappeared_by_yr,rnpdno-2020"),
                  encoding="utf-8")
     code, err = _cli(["data", "rehash"], capsys)
-    assert code == 1 and "column revised_by_indicator: 'disappeared_by_yr' is not an indicator" in err
+    assert code == 1 and "column revised_by_indicator (indicator=" in err and "'disappeared_by_yr' is not an indicator of data/raw/indicators.csv" in err
 
 
 def test_cli_alone_prints_help_with_examples(capsys):
@@ -467,7 +468,7 @@ def test_rehash_refuses_a_bad_page_group_table(tmp_project, capsys):
     p.write_text(p.read_text(encoding="utf-8").replace("\nseed,2,", "\nseed,two,", 1), encoding="utf-8")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
-    assert f"{p}, row 3, column order: 'two' is not a whole number" in err
+    assert f"{p}, row 3, column order (group=seed): 'two' is not an integer" in err
 
 
 def test_a_bad_job_table_is_a_data_error_not_a_usage_error(tmp_path, monkeypatch, capsys):
@@ -488,7 +489,7 @@ def test_cli_refuses_a_hunt_row_naming_an_unknown_claim(tmp_project, capsys):
     _set(p, 2, claim_id="cs2018-no-such-claim")
     code, err = _cli(["data", "rehash"], capsys)
     assert code == 1
-    assert f"{p}, row 2, column claim_id: 'cs2018-no-such-claim' is not a claim of data/raw/claims.csv" in err
+    assert f"{p}, row 2, column claim_id: 'cs2018-no-such-claim' is not a claim_id of data/raw/claims.csv" in err
 
 
 def test_cli_refuses_an_evidence_row_without_url_or_copy(tmp_project, capsys):

@@ -52,15 +52,15 @@ def _bad(tmp_path, ledger, mutate):
 
 def test_duplicate_claim_id_is_refused(tmp_path, ledger):
     p = _bad(tmp_path, ledger, lambda d: pd.concat([d, d.iloc[[0]]], ignore_index=True))
-    with pytest.raises(schemas.TableError, match=rf"row {len(ledger) + 2}, column claim_id: failed field_uniqueness"):
+    with pytest.raises(schemas.TableError, match=rf"row {len(ledger) + 2}, column claim_id: 'giz2017-project-areas' repeats an earlier row"):
         claims.load_claims(p)
 
 
 @pytest.mark.parametrize("row,column,value,message", [
-    (3, "document", "999_missing.txt", r"row 5, column document: failed isin.*999_missing.txt"),
-    (0, "value", "3 mil", r"row 2, column value: '3 mil' is not a number"),
-    (1, "unit", "people", r"row 3, column unit: failed isin.*'people'"),
-    (0, "indicator", "disappeared_people", r"row 2, column indicator: failed isin.*disappeared_people"),
+    (3, "document", "999_missing.txt", r"row 5, column document \(claim_id=cs2018-hrd-journalists-killed-2017\): '999_missing.txt' is not a document of data/raw/memos.csv"),
+    (0, "value", "3 mil", r"row 2, column value \(claim_id=giz2017-project-areas\): '3 mil' is not a number"),
+    (1, "unit", "people", r"row 3, column unit \(claim_id=giz2017-regional-police-forces\): 'people' is not a unit of data/raw/vocabulary/units.csv"),
+    (0, "indicator", "disappeared_people", r"row 2, column indicator \(claim_id=giz2017-project-areas\): 'disappeared_people' is not an indicator of data/raw/indicators.csv"),
 ])
 def test_bad_cell_is_refused_with_its_location(tmp_path, ledger, row, column, value, message):
     def m(d):
@@ -139,7 +139,7 @@ def test_cross_memo_repeats(relations):
 def test_relation_naming_unknown_claim_is_refused(tmp_path, ledger):
     p = tmp_path / "rel.csv"
     p.write_text("relation_id,kind,lhs,rhs,description\nx,sum,ai2014-protection-requests,nope+ai2014-protection-rejected,d\n")
-    with pytest.raises(schemas.TableError, match="column rhs: failed claim_ids_known"):
+    with pytest.raises(schemas.TableError, match="row 2, column \\(row check; relation_id=x\\): failed rhs: every claim id it names is a claim_id of data/raw/claims.csv"):
         claims.load_relations(p, ledger)
 
 

@@ -30,11 +30,11 @@ def _write_bad(tmp_path, monkeypatch, mutate):
 
 
 @pytest.mark.parametrize("column,value,message", [
-    ("publisher_id", "nobody-knows", r"row 2, column publisher_id: failed organisation_known.*'nobody-knows'"),
-    ("reported_by_id", "some-blog", r"row 2, column reported_by_id: failed organisation_known.*'some-blog'"),
-    ("url", "https://www.wola.org/", r"row 2, column url: failed url_is_a_page_not_a_bare_domain.*'https://www.wola.org/'"),
-    ("population", "", r"row 2, column population: failed (not_nullable|not_empty)"),
-    ("geography", "", r"row 2, column geography: failed (not_nullable|not_empty)"),
+    ("publisher_id", "nobody-knows", r"row 2, column publisher_id \(evidence_id=ev-cndh-2017-graves\): 'nobody-knows' is not an org_id of data/raw/vocabulary/organisations.csv"),
+    ("reported_by_id", "some-blog", r"row 2, column reported_by_id \(evidence_id=ev-cndh-2017-graves\): 'some-blog' is not an org_id of"),
+    ("url", "https://www.wola.org/", r"row 2, column url \(evidence_id=ev-cndh-2017-graves\): 'https://www.wola.org/' does not match the pattern"),
+    ("population", "", r"row 2, column population \(evidence_id=ev-cndh-2017-graves\): empty, and the column is required"),
+    ("geography", "", r"row 2, column geography \(evidence_id=ev-cndh-2017-graves\): empty, and the column is required"),
 ])
 def test_bad_evidence_row_is_refused_naming_file_row_column(tmp_path, monkeypatch, column, value, message):
     def m(df):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from mxrights import geo, paths, series, state_page
+from mxrights import geo, paths, registry, series, state_page
 from mxrights.schemas import TableError
 
 
@@ -47,9 +47,17 @@ def test_national_counts_are_the_states_plus_those_without_a_state():
 
 
 def test_an_unknown_geography_is_refused(tmp_path):
-    claims = pd.DataFrame({"claim_id": ["a", "b"], "geography": ["Mexico", "Atlantis"]})
-    with pytest.raises(TableError, match=r"claims.csv, row 3, column geography \(claim_id=b\): 'Atlantis'"):
-        geo.check_geographies(claims, "claims.csv", "claim_id")
+    """A claim's geography is a foreign key into vocabulary/geographies.csv (datapackage.json)."""
+    from mxrights import claims as claims_mod
+
+    src = claims_mod.load_claims()
+    p = tmp_path / "claims.csv"
+    bad = pd.read_csv(registry.resolve("claims_ledger"), dtype=str, keep_default_na=False)
+    bad.loc[1, "geography"] = "Atlantis"
+    bad.to_csv(p, index=False)
+    with pytest.raises(TableError, match=rf"claims.csv, row 3, column geography \(claim_id={src.loc[1, 'claim_id']}\): "
+                                         r"'Atlantis' is not a geography of data/raw/vocabulary/geographies.csv"):
+        claims_mod.load_claims(p)
 
 
 def test_state_ranks_on_a_hand_made_table():

@@ -36,6 +36,7 @@ def test_a_new_memo_is_three_hand_edited_files_and_gets_its_page(tmp_path, mirro
     shutil.copytree(paths.data_dir(), root / "data")
     shutil.copytree(paths.project_root() / "notebooks", root / "notebooks",
                     ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
+    shutil.copy(paths.project_root() / "datapackage.json", root)
     (root / "pyproject.toml").write_text("")
     seeds = tmp_path / "seeds"
     shutil.copytree(paths.seeds_dir(), seeds)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mxrights import pages, paths, runner, site, tables, vocab
+from mxrights import docs, pages, paths, runner, site, tables, vocab
 
 pytestmark = pytest.mark.pipeline
 
@@ -49,7 +49,7 @@ def test_processed_tables_are_byte_identical_and_current(tmp_path):
 def test_readme_leads_with_the_accuracy_sentence_and_its_tables_are_current(root):
     summary = pd.read_csv(paths.processed_dir() / "verdict_summary.csv")
     readme = (root / "README.md").read_text(encoding="utf-8")
-    for block in tables.readme_blocks(summary).values():
+    for block in docs.readme_blocks(summary).values():
         assert block in readme
     total = summary.set_index("document").loc["all documents"]
     lead = f"**Of {int(total['facts']):,} distinct facts in all the documents checked, {int(total['facts_independent']):,} " \

@@ -370,7 +370,7 @@ def test_a_bad_scope_table_names_file_row_column_and_value(tmp_path):
     p = tmp_path / "scopes.csv"
     text = (vocab.vocabulary_dir() / "scopes.csv").read_text(encoding="utf-8")
     p.write_text(text.replace(",false,false,upper,", ",false,false,above,"), encoding="utf-8")
-    with pytest.raises(schemas.TableError, match=r"scopes.csv, row 4, column bound: 'above' is not one of"):
+    with pytest.raises(schemas.TableError, match=r"scopes.csv, row 4, column bound \(scope=broader\): 'above' is not one of 'lower', 'upper'"):
         vocab.scopes.__wrapped__(p)
     p.write_text(text.replace("part,one component of the claimed total (a lower bound),false",
                               "part,one component of the claimed total (a lower bound),true"), encoding="utf-8")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import geo, paths, schemas, text
+from . import geo, package, paths, schemas, text
 
 
 def load_indicators(path: Path | None = None) -> pd.DataFrame:
@@ -52,19 +52,47 @@ def load_claims(path: Path | None = None, seeds: Path | None = None,
 
         path = registry.resolve("claims_ledger")
     df = schemas.read_table(path)
-    if "value" in df.columns:
-        bad = pd.to_numeric(df["value"], errors="coerce").isna() & df["value"].notna()
-        if bad.any():
-            i = int(bad.idxmax())
-            raise schemas.TableError(f"{path}, row {i + 2}, column value: {df.loc[i, 'value']!r} is not a number "
-                                     "(write plain decimals: 37435, 46.6)")
     if df.empty:
         raise schemas.TableError(f"{path}: no claims below the header row")
     ind = indicators if indicators is not None else load_indicators()
-    schema = schemas.claims_schema(known_documents(seeds), ind["indicator"].tolist())
-    out = schemas.validate(df, schema, path)
-    geo.check_geographies(out, path, "claim_id")
+    known = {("indicator_vocabulary", "indicator"): ind["indicator"], ("memo_register", "document"): known_documents(seeds)} \
+        if seeds is not None else {("indicator_vocabulary", "indicator"): ind["indicator"]}
+    out = package.check(df, "claims_ledger", path, refs=known, rules=claim_rules(ind))
+    out = out.assign(value=out["value"].astype(float))
     return check_claim_dates_and_topics(out, ind, path)
+
+
+def _period_order(df: pd.DataFrame) -> pd.Series:
+    """False where a row's period ends before it starts (a malformed date is the schema's to report)."""
+    ok = []
+    for s, e in zip(df["period_start"].fillna(""), df["period_end"].fillna("")):
+        try:
+            a, b = schemas.period_bound(s), schemas.period_bound(e, end=True)
+        except ValueError:
+            ok.append(True)
+            continue
+        ok.append(a is None or b is None or b >= a)
+    return pd.Series(ok, index=df.index)
+
+
+def claim_rules(indicators: pd.DataFrame) -> list[tuple[str, object]]:
+    """The ledger's rules that compare columns (``(name, function)`` for :func:`mxrights.package.check`):
+    a period that ends before it starts, a value above its indicator's ``max_value``, an as-of
+    date in a future year."""
+    has = indicators[indicators["max_value"].fillna("").astype(str).str.strip() != ""]
+    limits = dict(zip(has["indicator"], has["max_value"].astype(float)))
+
+    def at_most_max(d: pd.DataFrame) -> pd.Series:
+        value = pd.to_numeric(d["value"], errors="coerce")
+        return ~(value > d["indicator"].map(limits).astype(float))
+
+    def not_future(d: pd.DataFrame) -> pd.Series:
+        year = pd.to_numeric(d["as_of"].fillna("0000").astype(str).str[:4], errors="coerce").fillna(0)
+        return year <= pd.Timestamp.today().year
+
+    return [("period_end_not_before_period_start", _period_order),
+            ("value_at_most_the_indicator's_max_value (data/raw/indicators.csv)", at_most_max),
+            ("as_of_not_in_future", not_future)]
 
 
 def check_claim_dates_and_topics(claims: pd.DataFrame, indicators: pd.DataFrame, path: str | Path) -> pd.DataFrame:
@@ -170,7 +198,13 @@ def load_relations(path: Path | None = None, claims: pd.DataFrame | None = None)
         path = registry.resolve("claim_relations")
     cl = claims if claims is not None else load_claims()
     df = schemas.read_table(path)
-    df = schemas.validate(df, schemas.relations_schema(cl["claim_id"].tolist()), path)
+    ids = set(cl["claim_id"])
+
+    def ids_known(col: str):
+        return lambda d: d[col].fillna("").map(lambda v: all(x in ids for x in re.split(r"[+;]", v) if x))
+
+    df = package.check(df, "claim_relations", path, rules=[
+        (f"{c}: every claim id it names is a claim_id of data/raw/claims.csv", ids_known(c)) for c in ("lhs", "rhs")])
     ind = cl.set_index("claim_id")["indicator"]
     for i, r in df.iterrows():
         if r["kind"] == "monotone":

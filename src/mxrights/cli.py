@@ -7,10 +7,11 @@ Subcommands:
     claims [--document D] [--indicator I] [--check]
                            per-document ledger summary, filters, or the verdict table
     tables                 write data/processed/*.csv
+    docs                   write docs/tables.md (from datapackage.json) and the README's generated blocks
     run [--only NAME] [-p NAME VALUE]... [--jobs N] [--force]
                            execute notebooks with Papermill (incremental, parallel)
     render                 render executed notebooks and the index to reports/html
-    stale                  list every stale processed table, README table and committed notebook
+    stale                  list every stale processed table, generated document and committed notebook
     notebooks              re-execute the committed notebooks in place, keeping outputs
     reproduce              verify + tables + run + render (what `make reproduce` calls)
 """
@@ -174,6 +175,15 @@ def cmd_claims(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from . import docs
+
+    for p in docs.write():
+        print(f"wrote {p}")
+    print("docs/tables.md and the README's generated blocks are current")
+    return 0
+
+
 def cmd_tables(args) -> int:
     from . import pipeline
 
@@ -276,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="account for every number in the documents (claim, date or listed); exit 1 if one is missing")
     c.set_defaults(func=cmd_claims)
     sub.add_parser("tables", help="write data/processed").set_defaults(func=cmd_tables)
+    sub.add_parser("docs", help="write docs/tables.md (from datapackage.json) and the README's generated blocks "
+                   "(from data/processed)").set_defaults(func=cmd_docs)
     for name, func in (("run", cmd_run), ("reproduce", cmd_reproduce)):
         r = sub.add_parser(name, help="execute notebooks" if name == "run" else "verify, tables, run, render")
         r.add_argument("--only", help="run only these jobs (exact names, comma-separated; see --list)")

@@ -22,7 +22,7 @@ def terms(path: Path | None = None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("context_terms")
-    df = _read(path, ["topic", "term", "note"])
+    df = _read(path, "context_terms")
     topics = set(vocab.topic_table()["topic"])
     for i, r in df.iterrows():
         if r["topic"] not in topics:

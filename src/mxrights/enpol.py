@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, registry, schemas, survey
+from . import package, paths, registry, schemas, survey
 from .cleaning import DataError, RowLedger, read_csv_checked
 
 #: Encoding of INEGI's ENPOL CSVs. The descriptors do not state it; third-party code reads the
@@ -42,7 +42,6 @@ from .cleaning import DataError, RowLedger, read_csv_checked
 #: INEGI's other microdata CSVs. A UTF-8 file read as Latin-1 is caught by read_csv_checked.
 ENCODING = "latin-1"
 
-ROLES = ("key", "stratum", "fpc", "weight", "item")
 VARIABLE_COLUMNS = ["edition", "table", "variable", "question", "valid_codes", "blank_allowed", "role",
                     "descriptor_page", "questionnaire_page", "notes"]
 STATISTIC_COLUMNS = ["statistic_id", "edition", "claim_id", "evidence_id", "compare_with", "definition_en", "numerator",
@@ -81,27 +80,11 @@ def load_variables(path: Path | None = None) -> pd.DataFrame:
     Raises:
         TableError: file, row, column and value of every failure.
     """
-    import pandera.pandas as pa
-
     path = path or variables_path()
-    df = schemas.read_table(path)
-    schema = pa.DataFrameSchema({
-        "edition": pa.Column(str, checks=pa.Check.str_matches(r"^\d{4}$")),
-        "table": pa.Column(str, checks=pa.Check.str_matches(r"^ENPOL[A-Z0-9_]+$")),
-        "variable": pa.Column(str, checks=pa.Check.str_matches(r"^[A-Z][A-Z0-9_]*$")),
-        "question": pa.Column(str),
-        "valid_codes": pa.Column(str, nullable=True, checks=pa.Check(_codes_ok, name="codes_like_1;2;8;9_or_an_interval")),
-        "blank_allowed": pa.Column(str, checks=pa.Check.isin(["true", "false"])),
-        "role": pa.Column(str, checks=pa.Check.isin(list(ROLES))),
-        "descriptor_page": pa.Column(str),
-        "questionnaire_page": pa.Column(str, nullable=True),
-        "notes": pa.Column(str, nullable=True),
-    }, checks=[
-        pa.Check(lambda d: ~d.duplicated(["edition", "table", "variable"]), name="edition_table_variable_unique"),
-        pa.Check(lambda d: ~(d["role"].isin(["item", "fpc", "weight"]) & d["valid_codes"].isna()),
-                 name="items_fpc_and_weights_have_valid_codes"),
-    ], strict=False)
-    df = schemas.validate(df, schema, path)
+    df = package.read("enpol_variables", path, rules=[
+        ("codes_like_1;2;8;9_or_an_interval", lambda d: _codes_ok(d["valid_codes"])),
+        ("items_fpc_and_weights_have_valid_codes",
+         lambda d: ~(d["role"].isin(["item", "fpc", "weight"]) & d["valid_codes"].isna()))])
     df["valid_codes"] = df["valid_codes"].fillna("")
     df["blank_allowed"] = df["blank_allowed"] == "true"
     return df
@@ -117,8 +100,6 @@ def load_statistics(path: Path | None = None, variables: pd.DataFrame | None = N
     Raises:
         TableError: file, row, column and value of every failure.
     """
-    import pandera.pandas as pa
-
     path = path or statistics_path()
     variables = load_variables() if variables is None else variables
     known = {(e, v) for e, v in zip(variables["edition"], variables["variable"])}
@@ -132,31 +113,22 @@ def load_statistics(path: Path | None = None, variables: pd.DataFrame | None = N
         except ValueError:
             return False
 
-    expr_check = pa.Check(lambda s: s.map(parses), name="condition_VAR=codes_joined_by_|_or_&_naming_a_variable_of_enpol_variables.csv")
+    def expressions(col: str):
+        return lambda d: d[col].fillna("").map(parses)
 
     def same_edition(col: str):
         def check(d: pd.DataFrame) -> pd.Series:
             return pd.Series([not parses(x) or all((e, v) in known for v, _ in _parse(x)[1])
                               for e, x in zip(d["edition"], d[col].fillna(""))], index=d.index)
-        return pa.Check(check, name=f"{col}_variables_belong_to_the_statistic's_edition")
+        return check
 
-    schema = pa.DataFrameSchema({
-        "statistic_id": pa.Column(str, unique=True, checks=pa.Check.str_matches(r"^enpol\d{4}_[a-z0-9_]+$")),
-        "edition": pa.Column(str, checks=pa.Check.isin(sorted(set(variables["edition"])))),
-        "claim_id": pa.Column(str, nullable=True),
-        "evidence_id": pa.Column(str, nullable=True),
-        "compare_with": pa.Column(str, nullable=True),
-        "definition_en": pa.Column(str),
-        "numerator": pa.Column(str, checks=expr_check),
-        "denominator": pa.Column(str, checks=expr_check),
-        "published_value": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.in_range(0, 100)),
-        "published_source": pa.Column(str, nullable=True),
-        "questionnaire_items": pa.Column(str),
-        "notes": pa.Column(str, nullable=True),
-    }, checks=[same_edition("numerator"), same_edition("denominator"),
-               pa.Check(lambda d: d["compare_with"].isna() | d["compare_with"].isin(d["statistic_id"]),
-                        name="compare_with_names_a_statistic")], strict=False)
-    return schemas.validate(df, schema, path)
+    editions = set(variables["edition"])
+    return package.check(df, "enpol_statistics", path, rules=[
+        ("numerator: condition_VAR=codes_joined_by_|_or_&_naming_a_variable_of_enpol_variables.csv", expressions("numerator")),
+        ("denominator: condition_VAR=codes_joined_by_|_or_&_naming_a_variable_of_enpol_variables.csv", expressions("denominator")),
+        ("edition_is_an_edition_of_enpol_variables.csv", lambda d: d["edition"].isin(editions)),
+        ("numerator_variables_belong_to_the_statistic's_edition", same_edition("numerator")),
+        ("denominator_variables_belong_to_the_statistic's_edition", same_edition("denominator"))])
 
 
 @functools.lru_cache(maxsize=4)

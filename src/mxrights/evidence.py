@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import claims as claims_mod
-from . import geo, paths, schemas, vocab
+from . import geo, package, paths, schemas, vocab
 
 
 def evidence_dir() -> Path:
@@ -54,10 +54,14 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
             registry.resolve(rows.iloc[0]["name"], reg)
         df = schemas.read_table(f)
         orgs = vocab.organisations()
-        df = schemas.validate(df, schemas.evidence_schema(ind["indicator"].tolist(), cl["claim_id"].tolist(),
-                                                          orgs["org_id"].tolist(), vocab.scope_names("evidence")), f)
+        df = package.check(df, "evidence_official_figures", f, rules=evidence_rules(),
+                           refs={("indicator_vocabulary", "indicator"): ind["indicator"],
+                                 ("claims_ledger", "claim_id"): cl["claim_id"],
+                                 ("organisations", "org_id"): orgs["org_id"],
+                                 ("scope_vocabulary", "scope"): vocab.scope_names("evidence")})
+        df = df.assign(value=df["value"].astype(float), year=df["year"].astype(int),
+                       sample_size=pd.to_numeric(df["sample_size"]))
         check_dates(df, f)
-        geo.check_geographies(df, f, "evidence_id")
         df["complement_of"] = _complement_totals(df, ind, f)
         names = orgs.set_index("org_id")
         df["publisher"] = df["publisher_id"].map(names["name_en"])
@@ -73,6 +77,20 @@ def load_evidence(folder: Path | None = None, claims: pd.DataFrame | None = None
     if dup.any():
         raise schemas.TableError(f"{folder}: duplicate evidence_id {out.loc[dup, 'evidence_id'].iloc[0]!r} across files")
     return out
+
+
+def evidence_rules() -> list[tuple[str, object]]:
+    """The evidence table's rules that compare columns (for :func:`mxrights.package.check`): a
+    percentage above 100, a row with neither ``url`` nor ``copy_url`` (a reader must be able to
+    find the figure again)."""
+    def percent_at_most_100(d: pd.DataFrame) -> pd.Series:
+        return ~((d["unit"] == "percent") & (pd.to_numeric(d["value"], errors="coerce") > 100))
+
+    def url_or_copy(d: pd.DataFrame) -> pd.Series:
+        return d["url"].notna() | d["copy_url"].notna()
+
+    return [("percent_at_most_100", percent_at_most_100),
+            ("url_or_copy_url_present (a reader must be able to find the figure again)", url_or_copy)]
 
 
 def _complement_totals(df: pd.DataFrame, indicators: pd.DataFrame, path: Path) -> pd.Series:

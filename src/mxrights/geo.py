@@ -34,19 +34,13 @@ def fold(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def states(path: Path | None = None) -> pd.DataFrame:
-    """``states.csv`` indexed by ``state_code``; refuses a code that is not two digits or a kind
-    other than ``national``, ``state`` or ``unspecified``."""
+    """``states.csv`` indexed by ``state_code`` (two-digit INEGI codes; ``kind`` national, state or
+    unspecified, checked by its schema)."""
     from . import registry
     from .vocab import _read
 
     path = path or registry.resolve("state_vocabulary")
-    df = _read(path, ["state_code", "kind", "iso_3166_2", "abbreviation", "name_es", "name_es_official", "name_en"],
-               key="state_code")
-    for i, r in df.iterrows():
-        if not (len(r["state_code"]) == 2 and r["state_code"].isdigit()):
-            raise TableError(f"{path}, row {i + 2}, column state_code: {r['state_code']!r} is not a two-digit INEGI code")
-        if r["kind"] not in ("national", "state", "unspecified"):
-            raise TableError(f"{path}, row {i + 2}, column kind: {r['kind']!r} is not national, state or unspecified")
+    df = _read(path, "state_vocabulary")
     return df.set_index("state_code", drop=False)
 
 
@@ -75,14 +69,7 @@ def state_recodes(path: Path | None = None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("state_recodes")
-    df = _read(path, ["source", "kind", "value", "state_code", "note"])
-    known = set(states()["state_code"])
-    for i, r in df.iterrows():
-        if r["kind"] not in ("name", "code"):
-            raise TableError(f"{path}, row {i + 2}, column kind: {r['kind']!r} is not name or code")
-        if r["state_code"] not in known:
-            raise TableError(f"{path}, row {i + 2}, column state_code: {r['state_code']!r} is not a code of "
-                             "vocabulary/states.csv")
+    df = _read(path, "state_recodes")
     return df
 
 
@@ -158,28 +145,12 @@ def geographies(path: Path | None = None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("geography_vocabulary")
-    df = _read(path, ["geography", "level", "state_code", "note"], key="geography")
-    known = set(states()["state_code"])
-    for i, r in df.iterrows():
-        if r["state_code"] and r["state_code"] not in known:
-            raise TableError(f"{path}, row {i + 2}, column state_code: {r['state_code']!r} is not a code of "
-                             "vocabulary/states.csv")
-        if not r["level"]:
-            raise TableError(f"{path}, row {i + 2}, column level: empty")
+    df = _read(path, "geography_vocabulary")
     s = states()
     own = pd.DataFrame({"geography": s["name_en"], "level": s["kind"].replace({"national": "country"}),
                         "state_code": s["state_code"], "note": ""})
     own = own[~own["geography"].isin(df["geography"])]
     return pd.concat([df, own], ignore_index=True).set_index("geography", drop=False)
-
-
-def check_geographies(frame: pd.DataFrame, path, key: str) -> None:
-    """Refuse a row whose ``geography`` is not in :func:`geographies` (file, row, column, value)."""
-    known = set(geographies().index)
-    for i, (g, k) in enumerate(zip(frame["geography"].fillna(""), frame[key])):
-        if g not in known:
-            raise TableError(f"{path}, row {i + 2}, column geography ({key}={k}): {g!r} is not in "
-                             "data/raw/vocabulary/geographies.csv; add it there with its level and state")
 
 
 def state_of(geography: pd.Series) -> pd.Series:

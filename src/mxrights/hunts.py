@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schemas
+from . import package
 
-COLUMNS = ["claim_id", "searched_on", "queries", "corpus", "found", "outcome", "evidence_id", "why"]
 
 
 @lru_cache(maxsize=2)
@@ -25,11 +24,7 @@ def outcomes(path: Path | None = None) -> pd.DataFrame:
     from . import registry
 
     path = path or registry.resolve("hunt_outcome_vocabulary")
-    df = schemas.read_table(path).fillna("")
-    missing = [c for c in ("outcome", "label", "description") if c not in df.columns]
-    if missing:
-        raise schemas.TableError(f"{path}: missing column(s) {', '.join(missing)}")
-    return df
+    return package.read("hunt_outcome_vocabulary", path).fillna("")
 
 
 def load_hunts(claim_ids: set[str], evidence_ids: set[str], path: Path | None = None) -> pd.DataFrame:
@@ -43,31 +38,16 @@ def load_hunts(claim_ids: set[str], evidence_ids: set[str], path: Path | None = 
     from . import registry
 
     path = path or registry.resolve("evidence_hunts")
-    df = schemas.read_table(path).fillna("")
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise schemas.TableError(f"{path}, header (line 1): missing column(s) {', '.join(missing)}")
-    known = set(outcomes()["outcome"])
     today = pd.Timestamp.today().normalize()
-    for i, r in df.iterrows():
-        where = f"{path}, row {i + 2}"
-        if r["claim_id"] not in claim_ids:
-            raise schemas.TableError(f"{where}, column claim_id: {r['claim_id']!r} is not a claim of data/raw/claims.csv")
-        if r["outcome"] not in known:
-            raise schemas.TableError(f"{where}, column outcome: {r['outcome']!r} is not one of {', '.join(sorted(known))}")
-        unknown = [e for e in r["evidence_id"].split(";") if e and e not in evidence_ids]
-        if unknown:
-            raise schemas.TableError(f"{where}, column evidence_id: {unknown[0]!r} is not an evidence row")
-        try:
-            day = pd.Timestamp(r["searched_on"]) if len(r["searched_on"]) == 10 else None
-        except ValueError:
-            day = None
-        if day is None or day > today:
-            raise schemas.TableError(f"{where}, column searched_on: {r['searched_on']!r} is not a date (YYYY-MM-DD) "
-                                     "on or before today")
-        if not r["why"].strip():
-            raise schemas.TableError(f"{where}, column why: empty; say why the hunt does or does not settle the claim")
-    return df
+
+    def not_after_today(d: pd.DataFrame) -> pd.Series:
+        day = pd.to_datetime(d["searched_on"], errors="coerce", format="%Y-%m-%d")
+        return day.isna() | (day <= today)
+
+    df = package.read("evidence_hunts", path,
+                      refs={("claims_ledger", "claim_id"): claim_ids, ("evidence_official_figures", "evidence_id"): evidence_ids},
+                      rules=[("searched_on_not_after_today", not_after_today)])
+    return df.fillna("")
 
 
 def for_claim(hunts: pd.DataFrame, claim_id: str) -> pd.DataFrame:

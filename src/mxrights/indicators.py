@@ -88,7 +88,7 @@ def load_recomputations(path: Path | None = None) -> pd.DataFrame:
         from .registry import resolve
 
         path = resolve("recomputations")
-    df = _read(path, ["claim_id", "method", "start", "end", "scope", "tolerance", "primary", "note"], key="claim_id")
+    df = _read(path, "recomputations")
     allowed = vocab.scope_names("recomputation")
     same = vocab.same_scope()
     for i, r in df.iterrows():

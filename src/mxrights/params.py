@@ -78,16 +78,15 @@ def table(path: Path | None = None) -> pd.DataFrame:
     """The parameter table, indexed by ``parameter``, with each parameter's ``type`` from the
     notebooks (:func:`declared_types`). Validated: known value sets, every notebook parameter
     has a row and every row a notebook parameter."""
-    from .schemas import TableError, read_table
+    from . import package
+    from .schemas import TableError
 
     path = path or parameters_path()
-    df = read_table(path).fillna("")
+    df = package.read("notebook_parameters", path).fillna("")
     types = declared_types(path.parent)
     for i, r in df.iterrows():
-        if r["values"] not in VALUE_SETS:
+        if r["values"] not in VALUE_SETS:  # the value sets are functions of this module
             raise TableError(f"{path}, row {i + 2}, column values: {r['values']!r} is not one of {', '.join(VALUE_SETS)}")
-        if r["not_before"] and r["not_before"] not in set(df["parameter"]):
-            raise TableError(f"{path}, row {i + 2}, column not_before: {r['not_before']!r} is not a parameter")
         if r["parameter"] not in types:
             raise TableError(f"{path}, row {i + 2}, column parameter: {r['parameter']!r} is the parameter of no notebook")
     missing = sorted(set(types) - set(df["parameter"]))

@@ -125,7 +125,8 @@ def stale() -> list[str]:
     """Everything derived and committed that no longer matches its inputs, all at once.
 
     Checks, in the order the build makes them: each processed table (recomputed in memory and
-    compared byte for byte with ``data/processed``), the README's verdict table, and each
+    compared byte for byte with ``data/processed``), the documents `mxrights docs` writes (the
+    README's blocks, ``docs/tables.md``), and each
     committed notebook's stored outputs (its inputs key against ``notebooks/stored-outputs.json``).
     Returns one line per stale item naming the command that refreshes it; empty when all is current.
     """
@@ -142,12 +143,9 @@ def stale() -> list[str]:
             committed = paths.processed_dir() / p.name
             if not committed.exists() or committed.read_bytes() != p.read_bytes():
                 out.append(f"data/processed/{p.name} is stale: run `mxrights tables`")
-    readme = paths.project_root() / "README.md"
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        for name, block in tables.readme_blocks(computed["verdict_summary"]).items():
-            if block not in text:
-                out.append(f"README.md's {name} block is stale: run `mxrights tables`")
+    from . import docs
+
+    out += docs.stale()
     try:
         recorded = json.loads(stored_outputs_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -32,7 +32,7 @@ def relations(path: Path | None = None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("reconciliation_relations")
-    df = _read(path, ["relation", "marks_series", "label", "description"], key="relation")
+    df = _read(path, "reconciliation_relations")
     return df.set_index("relation", drop=False)
 
 
@@ -51,9 +51,7 @@ def load_published(path: Path | None = None, series_table: pd.DataFrame | None =
     from .vocab import _read
 
     path = path or registry.resolve("published_totals")
-    df = _read(path, ["published_id", "indicator", "source_id", "geography", "year_start", "year_end", "as_of",
-                      "value", "publisher", "publisher_es", "url", "locator", "retrieved", "relation",
-                      "tolerance_share", "expected_difference"], key="published_id")
+    df = _read(path, "published_totals")
     table = series_table if series_table is not None else series.load_series_table()
     known = set(zip(table["indicator"], table["source_id"]))
     rel = relations()

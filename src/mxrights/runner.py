@@ -134,8 +134,8 @@ def files_digest(files: list[Path]) -> str:
 
 
 def raw_inputs() -> list[Path]:
-    """The registry (which holds every mirror file's hash), the hand-made tables and the seed documents."""
-    return [paths.data_dir() / "registry.csv", vocab.jobs_path(), params.parameters_path(),
+    """The registry (which holds every mirror file's hash), the tables' schemas (datapackage.json), the hand-made tables and the seed documents."""
+    return [paths.data_dir() / "registry.csv", paths.project_root() / "datapackage.json", vocab.jobs_path(), params.parameters_path(),
             *sorted(paths.raw_dir().rglob("*.csv")),
             *sorted(paths.seeds_dir().glob("*.txt"))]
 

@@ -246,8 +246,7 @@ def load_series_table(path=None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("series_recomputed")
-    df = _read(path, ["indicator", "method", "status", "crime", "by_state", "primary", "source_id", "source_label",
-                      "as_of", "data_end", "year_start", "year_end", "partial_years", "note"])
+    df = _read(path, "series_recomputed")
     known = set(registry.load_registry()["name"])
     for i, r in df.iterrows():
         where = f"{path}, row {i + 2}"
@@ -489,7 +488,7 @@ def load_method_breaks(path=None) -> pd.DataFrame:
     from .vocab import _read
 
     path = path or registry.resolve("method_breaks")
-    df = _read(path, ["indicator", "source_id", "first_year", "note", "url"])
+    df = _read(path, "method_breaks")
     known = set(vocab.indicators()["indicator"])
     for i, r in df.iterrows():
         if r["indicator"] not in known:

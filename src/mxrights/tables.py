@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import vocab, claims as claims_mod
-from . import cleaning, context, evidence, hunts, indicators, paths, reconcile, registry, repeats, series, stepcache, \
+from . import cleaning, context, evidence, hunts, indicators, package, paths, reconcile, registry, repeats, series, stepcache, \
     verdicts
 
 
@@ -29,11 +29,11 @@ def validate_inputs() -> None:
         f()
     if vocab.jobs_path().exists():  # a copy of data/ alone (tests) has no notebooks
         vocab.jobs()
-    enpol.load_statistics(variables=enpol.load_variables())
     cl = claims_mod.load_claims()
     claims_mod.assert_quotes(cl)
     claims_mod.evaluate_relations(claims_mod.load_relations(claims=cl), cl)
     ev = evidence.load_evidence(claims=cl)
+    enpol.load_statistics(variables=enpol.load_variables())
     verdicts.check_scopes(cl, ev)
     hunts.outcomes()
     hunts.load_hunts(set(cl["claim_id"]), set(ev["evidence_id"]))
@@ -42,6 +42,9 @@ def validate_inputs() -> None:
     reconcile.load_published(series_table=series.load_series_table())
     series.load_method_breaks()
     context.terms()
+    for name, res in package.resources().items():  # every other hand-made table, by its schema alone
+        if res["path"].startswith(("data/raw/", "data/registry.csv")) and package.path_of(name).exists():
+            package.read(name)
     vocab.clear_cache()
 
 
@@ -137,76 +140,6 @@ def write(tables: dict[str, pd.DataFrame], outdir: Path | None = None) -> list[P
     return written
 
 
-def readme_block(summary: pd.DataFrame) -> str:
-    """The README's verdict table (Markdown) built from the verdict summary.
-
-    It leads with the accuracy sentence for all documents (counted by distinct fact, see
-    :func:`mxrights.report.accuracy_sentence`), then one row per seed document, the group rows
-    (seeds, memo series) and all documents: facts, facts checked against independent evidence,
-    how many hold, are wrong, are disputed, and the same count by claim. The memo-series texts
-    one by one stay in ``verdict_summary.csv`` and on their year pages.
-    """
-    from . import report, vocab
-
-    series = set(vocab.memos().query("collection == 'memo_series'")["document"])
-    total = summary.set_index("document").loc["all documents"]
-    summary = summary[~summary["document"].isin(series)]
-    head = ["memo", "document", "facts", "checked (independent)", "hold", "wrong", "disputed", "% of facts checked",
-            "depend on a definition", "claims", "claims checked"]
-    lines = [f"**{report.accuracy_sentence(total, 'in all the documents checked')}**", "",
-             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for _, r in summary.iterrows():
-        cells = [str(r["memo"]), str(r["document"]), f"{int(r['facts']):,}", f"{int(r['facts_independent']):,}",
-                 f"{int(r['facts_holds']):,}", f"{int(r['facts_wrong']):,}", f"{int(r['facts_disputed']):,}",
-                 f"**{float(r['facts_independent_pct']):.1f}**", f"{int(r['facts_definition']):,}",
-                 f"{int(r['claims']):,}", f"{int(r['independent']):,}"]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def readme_headline(summary: pd.DataFrame) -> str:
-    """The README's lead (Markdown): the accuracy sentence for all documents, then one per
-    collection, each counted by distinct fact (:func:`mxrights.report.accuracy_sentence`)."""
-    from . import report, verdicts
-
-    rows = summary.set_index("document")
-    lines = [f"**{report.accuracy_sentence(rows.loc['all documents'], 'in all the documents checked')}**", ""]
-    for doc_label, memo_label in verdicts.GROUP_ROWS.values():
-        if doc_label in rows.index:
-            lines.append(f"- {report.accuracy_sentence(rows.loc[doc_label], f'in {memo_label}')}")
-    return "\n".join(lines)
-
-
-def readme_blocks(summary: pd.DataFrame) -> dict[str, str]:
-    """The README's generated blocks, by marker name: the lead (``headline``) and the verdict table."""
-    return {"headline": readme_headline(summary), "verdicts": readme_block(summary)}
-
-
-def update_readme(summary: pd.DataFrame, readme: Path | None = None) -> bool:
-    """Replace each block between the README's ``<!-- name:start -->`` and ``<!-- name:end -->``
-    markers (:func:`readme_blocks`); return True when the file changed."""
-    readme = readme or paths.project_root() / "README.md"
-    if not readme.exists():
-        return False
-    text = readme.read_text(encoding="utf-8")
-    new = text
-    for name, block in readme_blocks(summary).items():
-        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-        if start not in new or end not in new:
-            continue
-        head, rest = new.split(start, 1)
-        _, tail = rest.split(end, 1)
-        new = f"{head}{start}\n{block}\n{end}{tail}"
-    if new != text:
-        readme.write_text(new, encoding="utf-8")
-        return True
-    return False
-
-
 def build(outdir: Path | None = None) -> list[Path]:
-    """Compute and write every processed table (and the README's verdict table)."""
-    t = compute()
-    written = write(t, outdir)
-    if outdir is None:
-        update_readme(t["verdict_summary"])
-    return written
+    """Compute and write every processed table (the README is `mxrights docs`'s, never the build's)."""
+    return write(compute(), outdir)

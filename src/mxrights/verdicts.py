@@ -534,21 +534,19 @@ def accuracy_counts(check: pd.DataFrame) -> pd.Series:
     checked = acc.where(indep, "")
     definition = (acc == "disputed") & ~indep
     out = {"facts": check["fact_id"].nunique(), "facts_independent": check.loc[indep, "fact_id"].nunique()}
-    for a in ACCURACY_COLUMNS:
+    for a in vocab.accuracy_values():
         out[f"facts_{a}"] = check.loc[checked == a, "fact_id"].nunique()
     out["facts_definition"] = check.loc[definition, "fact_id"].nunique()
     out["facts_independent_pct"] = round(100 * out["facts_independent"] / out["facts"], 1) if out["facts"] else 0.0
     out["claims"] = len(check)
     out["independent"] = int(indep.sum())
     out["independent_pct"] = round(100 * out["independent"] / out["claims"], 1) if len(check) else 0.0
-    for a in ACCURACY_COLUMNS:
+    for a in vocab.accuracy_values():
         out[f"claims_{a}"] = int((checked == a).sum())
     out["claims_definition"] = int(definition.sum())
     return pd.Series(out, dtype=object)
 
 
-#: The accuracy values counted in the headline, in its order (verdicts.csv ``accuracy``).
-ACCURACY_COLUMNS = [a for a in vocab.ACCURACY if a]
 
 
 def verdict_counts(check: pd.DataFrame, collections: dict[str, str] | None = None) -> pd.DataFrame:

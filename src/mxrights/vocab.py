@@ -44,23 +44,13 @@ def vocabulary_dir() -> Path:
     return paths.raw_dir() / "vocabulary"
 
 
-def _read(path: Path, required: list[str], key: str | None = None) -> pd.DataFrame:
-    """Read a small UTF-8 CSV as strings; refuse missing columns, empty or duplicate keys."""
-    from .schemas import read_table
+def _read(path: Path, resource: str) -> pd.DataFrame:
+    """Read a small UTF-8 CSV as strings (empty cells ``""``), checked against its schema in
+    ``datapackage.json`` (:func:`mxrights.package.check`: columns, types, closed lists, keys,
+    foreign keys), whose messages name file, row, column and value."""
+    from . import package
 
-    df = read_table(path).fillna("")
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise TableError(f"{path}: missing column(s) {', '.join(missing)} (found: {', '.join(df.columns)})")
-    if key:
-        for i, v in enumerate(df[key]):
-            if not v.strip():
-                raise TableError(f"{path}, row {i + 2}, column {key}: empty")
-        dup = df[key].duplicated()
-        if dup.any():
-            i = int(dup.idxmax())
-            raise TableError(f"{path}, row {i + 2}, column {key}: duplicate value {df.loc[i, key]!r}")
-    return df
+    return package.read(resource, path).fillna("")
 
 
 def _registered(name: str) -> Path:
@@ -71,10 +61,7 @@ def _registered(name: str) -> Path:
 
 
 def _bool(df: pd.DataFrame, col: str, path: Path) -> pd.Series:
-    bad = ~df[col].isin(["true", "false"])
-    if bad.any():
-        i = int(bad.idxmax())
-        raise TableError(f"{path}, row {i + 2}, column {col}: {df.loc[i, col]!r} is not true or false")
+    """A boolean column (its values were checked by the schema)."""
     return df[col] == "true"
 
 
@@ -84,21 +71,21 @@ def grades(path: Path | None = None) -> pd.DataFrame:
     rules give it: ``recomputation``, ``publisher``, ``third_party``, ``party``, ``arithmetic``;
     :func:`grade_for`), ``description``."""
     path = path or _registered("grade_vocabulary")
-    df = _read(path, ["grade", "label", "independent", "given_when", "description"], key="grade")
+    df = _read(path, "grade_vocabulary")
     df["independent"] = _bool(df, "independent", path)
-    dup = df["given_when"].duplicated() | (df["given_when"] == "")
-    if dup.any():
-        i = int(dup.idxmax())
-        raise TableError(f"{path}, row {i + 2}, column given_when: {df.loc[i, 'given_when']!r} is empty or given twice")
     return df
 
 
-#: What a verdict rule may ask of its comparisons (``agreement`` in verdicts.csv).
-AGREEMENTS = ("agrees", "disagrees", "any", "mixed")
 #: The fields a verdict's ``sentence`` may use (filled by :func:`mxrights.report.verdict_sentence`).
 SENTENCE_FIELDS = ("who", "figure", "when", "printed", "sides", "formula", "scope_label", "why", "settle")
-#: What a verdict says of a claim's accuracy (``accuracy`` in verdicts.csv), in headline order.
-ACCURACY = ("holds", "wrong", "disputed", "")
+
+
+def accuracy_values() -> list[str]:
+    """What a verdict may say of a claim's accuracy, in headline order (the closed list of
+    ``accuracy`` in verdicts.csv, as ``datapackage.json`` gives it)."""
+    from . import package
+
+    return package.enum("verdict_vocabulary", "accuracy")
 
 
 @lru_cache(maxsize=4)
@@ -116,24 +103,12 @@ def verdicts(path: Path | None = None) -> pd.DataFrame:
     of :data:`SENTENCE_FIELDS` in braces).
     """
     path = path or _registered("verdict_vocabulary")
-    df = _read(path, ["verdict", "precedence", "label", "grades", "scopes", "agreement", "colour",
-                      "text_colour", "description", "accuracy", "short", "sentence"], key="verdict")
-    known_grades = set(grades()["grade"])
+    df = _read(path, "verdict_vocabulary")
     for i, r in df.iterrows():
-        for col, allowed in (("grades", known_grades), ("scopes", set(scope_names()))):
-            bad = [x for x in _split(r[col]) if x not in allowed]
-            if bad:
-                raise TableError(f"{path}, row {i + 2}, column {col}: unknown value(s) {bad}")
-        if r["agreement"] not in AGREEMENTS:
-            raise TableError(f"{path}, row {i + 2}, column agreement: {r['agreement']!r} is not one of "
-                             + ", ".join(AGREEMENTS))
         bad = sorted(set(re.findall(r"{(\w+)}", r["sentence"])) - set(SENTENCE_FIELDS))
         if bad:
             raise TableError(f"{path}, row {i + 2}, column sentence: unknown field(s) {bad}; known: "
                              + ", ".join(SENTENCE_FIELDS))
-        if r["accuracy"] not in ACCURACY:
-            raise TableError(f"{path}, row {i + 2}, column accuracy: {r['accuracy']!r} is not one of "
-                             + ", ".join(repr(a) for a in ACCURACY))
     df["precedence"] = df["precedence"].astype(int)
     df["grades"] = df["grades"].map(_split)
     df["scopes"] = df["scopes"].map(_split)
@@ -141,10 +116,6 @@ def verdicts(path: Path | None = None) -> pd.DataFrame:
     if len(fallback) != 1:
         raise TableError(f"{path}: exactly one verdict (the fallback) must have empty grades; found {len(fallback)}")
     return df.sort_values("precedence").reset_index(drop=True)
-
-
-#: Where a scope can be declared: an evidence row, a primary-data recomputation, a relation.
-SCOPE_SOURCES = ("evidence", "recomputation", "relation")
 
 
 @lru_cache(maxsize=4)
@@ -159,21 +130,11 @@ def scopes(path: Path | None = None) -> pd.DataFrame:
     :data:`SCOPE_SOURCES`; exactly one scope is declared in relations) and ``description``.
     """
     path = path or _registered("scope_vocabulary")
-    df = _read(path, ["scope", "label", "same_quantity", "reproduces", "bound", "differs", "declared_in",
-                      "description"], key="scope")
+    df = _read(path, "scope_vocabulary")
     for col in ("same_quantity", "reproduces"):
         df[col] = _bool(df, col, path)
-    for col, allowed in (("bound", ("lower", "upper", "")), ("differs", ("yes", "no", "any"))):
-        bad = ~df[col].isin(allowed)
-        if bad.any():
-            i = int(bad.idxmax())
-            raise TableError(f"{path}, row {i + 2}, column {col}: {df.loc[i, col]!r} is not one of "
-                             f"{', '.join(repr(a) for a in allowed)}")
     df["declared_in"] = df["declared_in"].map(_split)
     for i, r in df.iterrows():
-        bad = [x for x in r["declared_in"] if x not in SCOPE_SOURCES] or ([] if r["declared_in"] else ["(empty)"])
-        if bad:
-            raise TableError(f"{path}, row {i + 2}, column declared_in: {bad} (use {', '.join(SCOPE_SOURCES)})")
         if r["bound"] and r["reproduces"]:
             raise TableError(f"{path}, row {i + 2}, column bound: a scope shown as a reproduction cannot be a bound")
     if int(df["same_quantity"].sum()) != 1:
@@ -189,7 +150,7 @@ def units(path: Path | None = None) -> pd.DataFrame:
     ``after``, ``after_one`` for the figure 1), a table header (``header``), the unit in a sentence
     (``in_words``) and a description. Indexed by ``unit``."""
     path = path or _registered("unit_vocabulary")
-    df = _read(path, ["unit", "before", "after", "after_one", "header", "in_words", "description"], key="unit")
+    df = _read(path, "unit_vocabulary")
     return df.set_index("unit", drop=False)
 
 
@@ -267,7 +228,7 @@ def independent_grades() -> list[str]:
 def relation_kinds(path: Path | None = None) -> pd.DataFrame:
     """Relation kinds: ``kind, tests`` (bool), ``lifts`` (bool), ``description``."""
     path = path or _registered("relation_kind_vocabulary")
-    df = _read(path, ["kind", "tests", "lifts", "description"], key="kind")
+    df = _read(path, "relation_kind_vocabulary")
     df["tests"] = _bool(df, "tests", path)
     df["lifts"] = _bool(df, "lifts", path)
     return df
@@ -277,11 +238,7 @@ def relation_kinds(path: Path | None = None) -> pd.DataFrame:
 def organisations(path: Path | None = None) -> pd.DataFrame:
     """Every body named by evidence or document parties: ``org_id, name_en, name_es, kind``."""
     path = path or _registered("organisations")
-    df = _read(path, ["org_id", "name_en", "name_es", "kind"], key="org_id")
-    for col in ("name_en", "name_es", "kind"):
-        for i, v in enumerate(df[col]):
-            if not v.strip():
-                raise TableError(f"{path}, row {i + 2}, column {col}: empty (org_id={df.loc[i, 'org_id']})")
+    df = _read(path, "organisations")
     return df
 
 
@@ -298,15 +255,7 @@ def document_parties(path: Path | None = None) -> pd.DataFrame:
         TableError: an ``org_id`` not in the organisations table, or an unknown role.
     """
     path = path or _registered("document_parties")
-    df = _read(path, ["document", "org_id", "role", "source_url", "source_quote"])
-    known = set(organisations()["org_id"])
-    for i, r in df.iterrows():
-        if r["org_id"] not in known:
-            raise TableError(f"{path}, row {i + 2}, column org_id: {r['org_id']!r} is not in "
-                             "data/raw/vocabulary/organisations.csv; add the organisation there first")
-        if r["role"] not in enumeration("party_role"):
-            raise TableError(f"{path}, row {i + 2}, column role: {r['role']!r} is not one of "
-                             f"{', '.join(enumeration('party_role'))}")
+    df = _read(path, "document_parties")
     return df
 
 
@@ -328,12 +277,8 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
     :mod:`mxrights.repeats`).
     """
     path = path or _registered("indicator_vocabulary")
-    df = _read(path, ["indicator", "topic", "unit", "label_en", "label_es", "measure", "max_value",
-                      "series_order", "revised_by_indicator", "revised_by_source"], key="indicator")
+    df = _read(path, "indicator_vocabulary")
     for i, r in enumerate(df.itertuples()):
-        if r.revised_by_indicator and r.revised_by_indicator not in set(df["indicator"]):
-            raise TableError(f"{path}, row {i + 2}, column revised_by_indicator: {r.revised_by_indicator!r} is not an "
-                             "indicator of this table")
         if bool(r.revised_by_indicator) != bool(r.revised_by_source):
             col = "revised_by_source" if r.revised_by_indicator else "revised_by_indicator"
             raise TableError(f"{path}, row {i + 2}, column {col}: empty while the other revised_by column is set")
@@ -344,7 +289,7 @@ def indicators(path: Path | None = None) -> pd.DataFrame:
 def topic_table(path: Path | None = None) -> pd.DataFrame:
     """Topics: ``topic, order, label_en, label_es, comparison_page`` (bool), in order."""
     path = path or _registered("topic_vocabulary")
-    df = _read(path, ["topic", "order", "label_en", "label_es", "comparison_page"], key="topic")
+    df = _read(path, "topic_vocabulary")
     df["comparison_page"] = _bool(df, "comparison_page", path)
     df["order"] = df["order"].astype(int)
     return df.sort_values("order").reset_index(drop=True)
@@ -384,17 +329,7 @@ def memos(path: Path | None = None) -> pd.DataFrame:
     reporting the same year's memo share one page).
     """
     path = path or _registered("memo_register")
-    df = _read(path, ["document", "memo", "title", "author", "author_es", "published", "audience", "kind", "url", "url_note",
-                      "memo_year", "outlet", "collection", "holding", "page"], key="document")
-    for col in ("collection", "page", "holding"):
-        for i, v in enumerate(df[col]):
-            if not v.strip():
-                raise TableError(f"{path}, row {i + 2}, column {col}: empty")
-    bad = ~df["collection"].isin(enumeration("collection"))
-    if bad.any():
-        i = int(bad.idxmax())
-        raise TableError(f"{path}, row {i + 2}, column collection: {df.loc[i, 'collection']!r} is not one of "
-                         f"{', '.join(enumeration('collection'))}")
+    df = _read(path, "memo_register")
     return df
 
 
@@ -425,7 +360,9 @@ def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
         rows.append({"page": page, "collection": g["collection"].iloc[0], "documents": g["document"].tolist(),
                      "year": g["memo_year"].iloc[0] if seed else str(years[g["document"].iloc[0]])})
     out = pd.DataFrame(rows, columns=["page", "collection", "documents", "year"])
-    order = {c: i for i, c in enumerate(enumeration("collection"))}
+    from . import package
+
+    order = {c: i for i, c in enumerate(package.enum("memo_register", "collection"))}
     return out.sort_values("collection", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
@@ -433,10 +370,7 @@ def memo_pages(documents: set[str] | None = None) -> pd.DataFrame:
 def page_groups(path: Path | None = None) -> pd.DataFrame:
     """The site's page groups, in order: ``group, order, label_en, label_es, description``."""
     path = path or _registered("page_group_vocabulary")
-    df = _read(path, ["group", "order", "label_en", "label_es", "description"], key="group")
-    for i, v in enumerate(df["order"]):
-        if not v.isdigit():
-            raise TableError(f"{path}, row {i + 2}, column order: {v!r} is not a whole number")
+    df = _read(path, "page_group_vocabulary")
     df["order"] = df["order"].astype(int)
     return df.sort_values("order").reset_index(drop=True)
 
@@ -467,15 +401,12 @@ def jobs(path: Path | None = None) -> pd.DataFrame:
     import json
 
     path = path or jobs_path()
-    df = _read(path, ["job", "notebook", "each", "group", "label", "title", "reads", "parameters"], key="job")
-    groups = set(page_groups()["group"])
+    df = _read(path, "notebook_jobs")
     parsed = []
     for i, r in df.iterrows():
         where = f"{path}, row {i + 2}"
         if r["each"] not in job_families():
             raise TableError(f"{where}, column each: {r['each']!r} is not one of {', '.join(repr(k) for k in job_families())}")
-        if r["group"] and r["group"] not in groups:
-            raise TableError(f"{where}, column group: {r['group']!r} is not a group of data/raw/vocabulary/page_groups.csv")
         if not (path.parent / r["notebook"]).exists():
             raise TableError(f"{where}, column notebook: {r['notebook']!r} is not a notebook in {path.parent}")
         if not r["each"] and not (r["label"] and r["title"] and r["group"]):
@@ -511,7 +442,7 @@ def enumerations(path: Path | None = None) -> pd.DataFrame:
     """``vocabulary/enumerations.csv``: the short closed lists the tables' columns take (``list``,
     ``value`` in order, ``placeholder`` for a job family, ``description``)."""
     path = path or _registered("enumeration_vocabulary")
-    df = _read(path, ["list", "value", "placeholder", "description"])
+    df = _read(path, "enumeration_vocabulary")
     dup = df.duplicated(["list", "value"])
     if dup.any():
         i = int(dup.idxmax())
@@ -538,13 +469,10 @@ def job_families() -> dict[str, str]:
 def settings(path: Path | None = None) -> dict[str, float]:
     """``data/raw/settings.csv``: setting → value (a number), e.g. ``trend_min_points`` → 5."""
     path = path or _registered("settings")
-    df = _read(path, ["setting", "value", "unit", "description"], key="setting")
+    df = _read(path, "settings")
     out = {}
-    for i, r in df.iterrows():
-        try:
-            v = float(r["value"])
-        except ValueError:
-            raise TableError(f"{path}, row {i + 2}, column value: {r['value']!r} is not a number") from None
+    for _, r in df.iterrows():
+        v = float(r["value"])  # a number: checked by the schema
         out[r["setting"]] = int(v) if v == int(v) else v
     return out
 
@@ -562,7 +490,7 @@ def site_pages(path: Path | None = None) -> pd.DataFrame:
     """``vocabulary/site_pages.csv``: the pages the site renders itself (``page``, ``group``,
     ``label``, ``title``), in navigation order."""
     path = path or _registered("site_page_vocabulary")
-    return _read(path, ["page", "group", "label", "title"], key="page")
+    return _read(path, "site_page_vocabulary")
 
 
 def grade_for(case: str) -> str:
@@ -581,8 +509,9 @@ def clear_cache() -> None:
     for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos,
               topic_table, page_groups, jobs, enumerations, settings, site_pages):
         f.cache_clear()
-    from . import geo, pages, reconcile
+    from . import geo, package, pages, reconcile
 
+    package.clear_cache()
     geo.clear_cache()
     reconcile.clear_cache()
     pages._site_pages.cache_clear()
