@@ -57,10 +57,13 @@ def floor_seconds() -> float:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from mxrights import claims, evidence, report, runner, series  # noqa: F401  (warm imports)
+    from mxrights.ledger import claims, evidence
+    from mxrights.publish import report
+    from mxrights.build import kernels, plan
+    from mxrights.series import annual as series  # noqa: F401  (warm imports)
 
     seconds = 0.0
-    for job in runner.plan():
+    for job in plan.plan():
         ns: dict = {}
         for src in _code_cells(job):
             t0 = time.perf_counter()
@@ -79,17 +82,17 @@ def floor_shell_seconds() -> float:
     notebook's artefacts. What is left out is only the kernel, its messages, Papermill and files.
     """
     from IPython.core.interactiveshell import InteractiveShell
-    from mxrights import runner
+    from mxrights.build import kernels, plan
 
     class Shell(InteractiveShell):
         def enable_gui(self, gui=None):  # no event loop to hook: figures go inline
             pass
 
     shell = Shell.instance()
-    for code in ("%matplotlib inline", runner.WARM_IMPORTS):
+    for code in ("%matplotlib inline", kernels.WARM_IMPORTS):
         shell.run_cell(code, store_history=False, silent=True).raise_error()
     seconds = 0.0
-    for job in runner.plan():
+    for job in plan.plan():
         shell.run_cell("%reset -f", store_history=False, silent=True).raise_error()  # not timed
         for src in _code_cells(job):
             t0 = time.perf_counter()
@@ -114,7 +117,7 @@ def timed(cmd: list[str], env: dict) -> float:
 
 def noop_in_process(env: dict) -> float:
     """(c') ``pipeline.reproduce`` timed inside a process that has already imported the package."""
-    code = ("import time; from mxrights import pipeline; t = time.perf_counter(); "
+    code = ("import time; from mxrights.build import pipeline; t = time.perf_counter(); "
             "pipeline.reproduce(echo=lambda s: None); print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True,
                          text=True).stdout

@@ -5,7 +5,11 @@ import gzip
 import pandas as pd
 import pytest
 
-from mxrights import cleaning, evidence, params, runner, schemas
+from mxrights.sources import schemas
+from mxrights.sources import disappearances, graves, impunity, readers, violence
+from mxrights.ledger import evidence
+from mxrights.build import params
+from mxrights.build import plan
 from tests.conftest import write
 
 HEADER = "Año,Grado de impunidad,CVE_ENT,Entidad,Valor en el indice\n"
@@ -13,65 +17,65 @@ HEADER = "Año,Grado de impunidad,CVE_ENT,Entidad,Valor en el indice\n"
 
 def test_latin1_file_read_as_utf8(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2016,Media,16,Michoacán,60.1\n", "latin-1")
-    with pytest.raises(cleaning.DataError, match=r"igimex \(.*igimex.csv\), row 1: bytes .* are not valid utf-8.*latin-1"):
-        cleaning.read_csv_checked(p, ["Año"], "igimex")
+    with pytest.raises(readers.DataError, match=r"igimex \(.*igimex.csv\), row 1: bytes .* are not valid utf-8.*latin-1"):
+        readers.read_csv_checked(p, ["Año"], "igimex")
 
 
 def test_utf8_file_read_as_latin1(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2016,Media,16,Michoacán,60.1\n")
-    with pytest.raises(cleaning.DataError, match=r"row 1: found 'Ã±', UTF-8 text read as latin-1"):
-        cleaning.read_csv_checked(p, ["Año"], "igimex", encoding="latin-1")
+    with pytest.raises(readers.DataError, match=r"row 1: found 'Ã±', UTF-8 text read as latin-1"):
+        readers.read_csv_checked(p, ["Año"], "igimex", encoding="latin-1")
 
 
 def test_latin1_file_declared_as_latin1_reads(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER + "2016,Media,16,Michoacán,60.1\n", "latin-1")
-    df = cleaning.read_csv_checked(p, ["Año", "Entidad"], "igimex", encoding="latin-1")
+    df = readers.read_csv_checked(p, ["Año", "Entidad"], "igimex", encoding="latin-1")
     assert df.loc[0, "Entidad"] == "Michoacán"
 
 
 def test_truncated_csv(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2016,Media,16,Mich")
-    with pytest.raises(cleaning.DataError, match=r"row 3: file ends mid-row \(4 of 5 fields\); the file is truncated"):
-        cleaning.read_csv_checked(p, ["Año"], "igimex")
+    with pytest.raises(readers.DataError, match=r"row 3: file ends mid-row \(4 of 5 fields\); the file is truncated"):
+        readers.read_csv_checked(p, ["Año"], "igimex")
 
 
 def test_truncated_gzip(tmp_path):
     data = gzip.compress((HEADER + "2016,Baja,4,Campeche,47.22\n" * 200).encode())
     p = tmp_path / "x.csv.gz"
     p.write_bytes(data[: len(data) // 2])
-    with pytest.raises(cleaning.DataError, match="gzip stream is damaged or truncated"):
-        cleaning.read_csv_checked(p, ["Año"], "x")
+    with pytest.raises(readers.DataError, match="gzip stream is damaged or truncated"):
+        readers.read_csv_checked(p, ["Año"], "x")
 
 
 def test_renamed_column(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER.replace("Valor en el indice", "Valor") + "2016,Baja,4,Campeche,47.22\n")
-    with pytest.raises(cleaning.DataError, match=r"row 1 \(header\): missing column\(s\) \['Valor en el indice'\]"):
-        cleaning.load_igimex(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"row 1 \(header\): missing column\(s\) \['Valor en el indice'\]"):
+        impunity.load_igimex(readers.RowLedger(), p)
 
 
 def test_score_out_of_range(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2018,Alta,5,Coahuila,177.9\n")
-    with pytest.raises(cleaning.DataError, match=r"row 3, column 'Valor en el indice': '177.9' is not a score between 0 and 100"):
-        cleaning.load_igimex(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"row 3, column 'Valor en el indice': '177.9' is not a score between 0 and 100"):
+        impunity.load_igimex(readers.RowLedger(), p)
 
 
 def test_year_in_the_future(tmp_path):
     p = write(tmp_path / "igimex.csv", HEADER + "2016,Baja,4,Campeche,47.22\n2099,Alta,5,Coahuila,77.9\n")
-    with pytest.raises(cleaning.DataError, match=r"row 3, column 'Año': '2099' is not an edition year"):
-        cleaning.load_igimex(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"row 3, column 'Año': '2099' is not an edition year"):
+        impunity.load_igimex(readers.RowLedger(), p)
 
 
 def test_negative_count(tmp_path):
     p = write(tmp_path / "r.csv", "cve_entidad,periodo,categoria,conteo\n01,2010-01,LOCALIZADA_CON_VIDA,1\n02,2010-01,LOCALIZADA_CON_VIDA,-3\n")
-    with pytest.raises(cleaning.DataError, match=r"row 3, column conteo: '-3' is not a count >= 0"):
-        cleaning.load_rnpdno_2026(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"row 3, column conteo: '-3' is not a count >= 0"):
+        disappearances.load_rnpdno_2026(readers.RowLedger(), p)
 
 
 def test_unknown_status(tmp_path):
     p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n2009-02-09 00:00:00,X,29,F,13,AUN SIN LOCALIZAR\n"
               "2009-02-09 00:00:00,X,29,F,13,DESCONOCIDO\n")
-    with pytest.raises(cleaning.DataError, match=r"row 3, column estatus: unknown status 'DESCONOCIDO'"):
-        cleaning.load_cenapi(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"row 3, column estatus: unknown status 'DESCONOCIDO'"):
+        disappearances.load_cenapi(readers.RowLedger(), p)
 
 
 def test_cenapi_row_accounting_on_a_hand_made_fixture(tmp_path):
@@ -81,8 +85,8 @@ def test_cenapi_row_accounting_on_a_hand_made_fixture(tmp_path):
             ",X,29,F,13,MUERTO",                                 # no date: dropped
             "2018-04-30 00:00:00,X,00,M,40,AUN SIN LOCALIZAR"]
     p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n" + "\n".join(rows) + "\n")
-    led = cleaning.RowLedger()
-    out = cleaning.load_cenapi(led, p, name="cenapi_records_import")   # its own code 00 = state not recorded
+    led = readers.RowLedger()
+    out = disappearances.load_cenapi(led, p, name="cenapi_records_import")   # its own code 00 = state not recorded
     assert len(out) == 3
     acc = led.frame()
     assert list(acc["dropped"]) == [0, 1, 1, 0]
@@ -94,12 +98,12 @@ def test_cenapi_row_accounting_on_a_hand_made_fixture(tmp_path):
 def test_a_state_code_outside_inegi_list_is_refused(tmp_path):
     p = write(tmp_path / "c.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n2009-02-09 00:00:00,X,29,F,13,AUN SIN LOCALIZAR\n"
               "2009-02-09 00:00:00,X,45,F,13,AUN SIN LOCALIZAR\n")
-    with pytest.raises(cleaning.DataError, match=r"c.csv\), row 3, column cve_ent: '45' is not an INEGI state code"):
-        cleaning.load_cenapi(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"c.csv\), row 3, column cve_ent: '45' is not an INEGI state code"):
+        disappearances.load_cenapi(readers.RowLedger(), p)
     # another source's code for "not recorded" is not this source's: RNPDNO 2026 writes 33, CENAPI does not
     p = write(tmp_path / "d.csv", "fecha_evento,nom_ent,cve_ent,sexo,edad,estatus\n2009-02-09 00:00:00,X,33,F,13,VIVO\n")
-    with pytest.raises(cleaning.DataError, match=r"row 2, column cve_ent: '33'"):
-        cleaning.load_cenapi(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"row 2, column cve_ent: '33'"):
+        disappearances.load_cenapi(readers.RowLedger(), p)
 
 
 INEGI_HEADER = "cve_ent|year|month|homicides|pop_est|homicide_rate\n"
@@ -113,17 +117,17 @@ INEGI_HEADER = "cve_ent|year|month|homicides|pop_est|homicide_rate\n"
 ])
 def test_inegi_homicides_bad_rows_are_refused(tmp_path, row, where):
     p = write(tmp_path / "h.psv", INEGI_HEADER + row + "\n")
-    with pytest.raises(cleaning.DataError, match=where):
-        cleaning.load_inegi_homicides(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=where):
+        violence.load_inegi_homicides(readers.RowLedger(), p)
 
 
 def test_inegi_homicides_and_sesnsp_victims_on_hand_made_fixtures(tmp_path):
     """Two states, two months: annual sums and rates worked out by hand."""
-    from mxrights import series
+    from mxrights.series import annual as series
 
     p = write(tmp_path / "h.psv", INEGI_HEADER + "01|2020|1|3|100000|0\n01|2020|2|1|100000|0\n"
               "02|2020|1|10|400000|0\n02|2020|2|10|400000|0\n")
-    h = cleaning.load_inegi_homicides(cleaning.RowLedger(), p)
+    h = violence.load_inegi_homicides(readers.RowLedger(), p)
     row = pd.Series({"first": 2020, "last": 2020, "crime": "Homicidio doloso"})
     deaths = series.SERIES_METHODS["inegi_homicides_by_year"]({"inegi_homicides": h}, row)
     assert deaths["value"].tolist() == [24]                             # 3 + 1 + 10 + 10
@@ -133,8 +137,8 @@ def test_inegi_homicides_and_sesnsp_victims_on_hand_made_fixtures(tmp_path):
               "2020-01-01,Nacional,Homicidio doloso,7\n2020-01-01,Aguascalientes,Homicidio doloso,2\n"
               "2020-01-01,Baja California,Homicidio doloso,5\n2020-02-01,Nacional,Homicidio doloso,0\n"
               "2020-02-01,Aguascalientes,Homicidio doloso,0\n2020-02-01,Baja California,Homicidio doloso,0\n")
-    led = cleaning.RowLedger()
-    v = cleaning.load_sesnsp_victims(led, s, last_month="2020-01")
+    led = readers.RowLedger()
+    v = violence.load_sesnsp_victims(led, s, last_month="2020-01")
     assert led.frame()["dropped"].tolist() == [0, 2, 2]                 # 2 Nacional rows, then February's 2 rows
     victims = series.SERIES_METHODS["sesnsp_victims_by_year"]({"sesnsp": v}, row)
     assert victims["value"].tolist() == [7]
@@ -142,13 +146,13 @@ def test_inegi_homicides_and_sesnsp_victims_on_hand_made_fixtures(tmp_path):
     assert vrate["value"].tolist() == [1.4]                             # 7 / 500,000 × 100,000
     bad = write(tmp_path / "b.csv", "isodate,entidad,delito,total\n2020-01-01,Nacional,Homicidio doloso,8\n"
                 "2020-01-01,Aguascalientes,Homicidio doloso,2\n")
-    with pytest.raises(cleaning.DataError, match=r"the Nacional row of 2020-01, Homicidio doloso \(8\) differs from the sum"):
-        cleaning.load_sesnsp_victims(cleaning.RowLedger(), bad, last_month="2020-01")
+    with pytest.raises(readers.DataError, match=r"the Nacional row of 2020-01, Homicidio doloso \(8\) differs from the sum"):
+        violence.load_sesnsp_victims(readers.RowLedger(), bad, last_month="2020-01")
 
 
 def test_ledger_refuses_rows_from_nowhere():
-    with pytest.raises(cleaning.DataError, match="returned 5 rows from 4"):
-        cleaning.RowLedger().record("x", "merge", 4, 5, "bad")
+    with pytest.raises(readers.DataError, match="returned 5 rows from 4"):
+        readers.RowLedger().record("x", "merge", 4, 5, "bad")
 
 
 def test_duplicate_evidence_ids_and_bad_url(tmp_path):
@@ -165,11 +169,11 @@ def test_duplicate_evidence_ids_and_bad_url(tmp_path):
 
 def test_papermill_parameter_of_the_wrong_type():
     with pytest.raises(params.ParameterError, match=r"parameter first_year must be int, got '2000'"):
-        runner.plan("comparison_torture", {"first_year": "2000"})
+        plan.plan("comparison_torture", {"first_year": "2000"})
     with pytest.raises(params.ParameterError, match=r"parameter first_year must be int, got 'two thousand'"):
         params.coerce("first_year", "two thousand")
     with pytest.raises(params.ParameterError, match="unknown parameter 'year'"):
-        runner.plan(None, {"year": 2000})
+        plan.plan(None, {"year": 2000})
 
 
 @pytest.mark.parametrize("nb, kw, message", [
@@ -209,7 +213,8 @@ def tmp_project(tmp_path, monkeypatch, mirror):
     """A copy of the project's data/ as MXRIGHTS_ROOT, with the real seeds, memo series and mirror."""
     import shutil
 
-    from mxrights import paths, vocab
+    from mxrights import paths
+    from mxrights.ledger import vocab
 
     seeds, series = paths.seeds_dir(), paths.memo_series_dir()
     root = tmp_path / "project"
@@ -241,7 +246,7 @@ def test_cli_names_a_renamed_column(tmp_project, capsys):
     assert f"{p}, header (row 1): missing column(s) qualifier; column(s) qualifer not in its schema (datapackage.json, resource claims_ledger)" in err
     reg = (tmp_project / "data" / "registry.csv").read_text()
     assert schemas.read_table(tmp_project / "data" / "registry.csv").set_index("name").loc["claims_ledger", "sha256"] \
-        != __import__("mxrights").registry.file_sha256(p)        # the invalid table was not accepted
+        != __import__("mxrights.sources.registry").sources.registry.file_sha256(p)        # the invalid table was not accepted
     assert reg
 
 
@@ -328,7 +333,7 @@ def test_cli_refuses_a_claim_whose_topic_is_not_its_indicators(tmp_project, caps
 
 
 def test_an_empty_as_of_takes_the_period_end_and_a_future_evidence_date_is_refused(tmp_project, capsys):
-    from mxrights import claims as claims_mod
+    from mxrights.ledger import claims as claims_mod
 
     p = tmp_project / "data" / "raw" / "claims.csv"
     _set(p, 2, as_of="")
@@ -397,8 +402,8 @@ def test_garbled_rnpdno_count_is_an_error_not_a_zero(tmp_path):
     p = write(tmp_path / "rnpdno.csv", "year,hombre,mujer,indeterminado,inegi,status,nom_ent,nom_ent2\n"
                                        "2010,3,1,0,01,desaparecidos,Aguascalientes,Ags.\n"
                                        "2011,2,l,0,01,desaparecidos,Aguascalientes,Ags.\n")
-    with pytest.raises(cleaning.DataError, match=r"rnpdno.csv\), row 3, column mujer: 'l' is not a count >= 0"):
-        cleaning.load_rnpdno_2020(cleaning.RowLedger(), p)
+    with pytest.raises(readers.DataError, match=r"rnpdno.csv\), row 3, column mujer: 'l' is not a count >= 0"):
+        disappearances.load_rnpdno_2020(readers.RowLedger(), p)
 
 
 def test_cli_refuses_an_unknown_document_and_accepts_a_memo_id(capsys):
@@ -415,20 +420,20 @@ def test_run_refuses_a_parameter_that_would_put_one_document_on_another_page(cap
 
 
 def test_press_graves_file_in_mac_roman_loads_and_a_garbled_count_is_named(tmp_path):
-    from mxrights import cleaning
+    from mxrights.sources import disappearances, graves, impunity, readers, violence
 
     head = "grupo,ano,cve_ente,estado,numero_de_fosas,numero_de_cuerpos\n"
     good = head + "grupo_uno,2010,16,Michoac\u00e1n,3,na\ngrupo_uno,2011,9,Ciudad de M\u00e9xico,na,4\n"
     p = tmp_path / "fosas.csv"
     p.write_bytes(good.encode("mac_roman"))
-    ledger = cleaning.RowLedger()
-    df = cleaning.load_graves_press(ledger, path=p, name="fixture")
+    ledger = readers.RowLedger()
+    df = graves.load_graves_press(ledger, path=p, name="fixture")
     assert df["state"].tolist() == ["16", "09"]
     assert df["graves"].isna().tolist() == [False, True] and int(df["graves"].iloc[0]) == 3
     assert ledger.frame()["rows_in"].tolist() == [2]
     p.write_bytes((head + "grupo_uno,2010,16,X,tres,1\n").encode("mac_roman"))
-    with pytest.raises(cleaning.DataError, match=r"row 2, column numero_de_fosas: 'tres'"):
-        cleaning.load_graves_press(cleaning.RowLedger(), path=p, name="fixture")
+    with pytest.raises(readers.DataError, match=r"row 2, column numero_de_fosas: 'tres'"):
+        graves.load_graves_press(readers.RowLedger(), path=p, name="fixture")
 
 
 @pytest.mark.parametrize("args", [["data", "verify"], ["tables"], ["reproduce"]])
@@ -451,7 +456,8 @@ def test_a_topic_cannot_be_changed_with_p(capsys):
 
 
 def test_recomputed_series_status_is_checked(tmp_path):
-    from mxrights import paths, series
+    from mxrights import paths
+    from mxrights.series import annual as series
 
     src = (paths.raw_dir() / "series_recomputed.csv").read_text(encoding="utf-8")
     bad = src.replace(",rnpdno_by_year_status,missing,", ",rnpdno_by_year_status,missed,", 1)
@@ -472,7 +478,7 @@ def test_rehash_refuses_a_bad_page_group_table(tmp_project, capsys):
 
 
 def test_a_bad_job_table_is_a_data_error_not_a_usage_error(tmp_path, monkeypatch, capsys):
-    from mxrights import vocab
+    from mxrights.ledger import vocab
 
     bad = tmp_path / "jobs.csv"
     bad.write_text(vocab.jobs_path().read_text(encoding="utf-8").replace(",memo_page,", ",memo_pages,", 1), encoding="utf-8")
@@ -504,8 +510,8 @@ def test_a_notebook_parameter_without_a_type_or_with_two_types_is_refused(tmp_pa
     """Types come from each notebook's parameters cell (Papermill's inspection)."""
     import nbformat
 
-    from mxrights import params
-    from mxrights.schemas import TableError
+    from mxrights.build import params
+    from mxrights.sources.schemas import TableError
 
     def notebook(name: str, source: str) -> None:
         nb = nbformat.v4.new_notebook()

@@ -6,7 +6,9 @@ import json
 
 import pandas as pd
 
-from mxrights import citations, evidence, registry
+from mxrights.publish import citations
+from mxrights.ledger import evidence
+from mxrights.sources import registry
 
 REG = pd.DataFrame([{"name": "rnped_state", "location": "mirror", "path": "rnped/x.csv", "title": "RNPED by state",
                      "publisher": "SESNSP & CNB", "publisher_es": "Secretariado Ejecutivo", "published": "2018-04-30",

@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from mxrights import claims, schemas
+from mxrights.ledger import claims
+from mxrights.sources import schemas
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +196,6 @@ def test_stale_not_statistics_row_is_refused(tmp_path):
 @pytest.mark.parametrize("printed,value", [("no", 0), ("not yet been any", 0), ("not taken any", 0), ("both", 2),
                                            ("only", 1), ("first", 1), ("all", 100), ("not a single", 0)])
 def test_word_statistics_parse(printed, value):
-    from mxrights import text
+    from mxrights.sources import text
 
     assert text.parse_printed_number(printed) == value

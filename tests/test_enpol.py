@@ -33,9 +33,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mxrights import enpol, package, registry
-from mxrights.cleaning import DataError, RowLedger
-from mxrights.schemas import TableError
+from mxrights.sources import package, registry
+from mxrights.judge import survey_checks
+from mxrights.sources import enpol
+from mxrights.sources.readers import DataError, RowLedger
+from mxrights.sources.schemas import TableError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "enpol"
 Z95 = 1.959963984540054
@@ -122,7 +124,7 @@ def test_statistic_matches_its_closed_form(frames, sid):
     strata, counts, r, terms = EXPECTED[sid]
     x = sum(w * d for (n, w, f), (d, a) in zip(strata, counts))
     se = math.sqrt(float(sum(terms) / x ** 2))
-    e = enpol.estimate(frames[sid[5:9]], sid)
+    e = survey_checks.estimate(frames[sid[5:9]], sid)
     assert e.estimate_pct == pytest.approx(100 * float(r), abs=1e-9)
     assert e.se_pp == pytest.approx(100 * se, abs=1e-9)
     assert (e.ci_low_pct, e.ci_high_pct) == pytest.approx((100 * (float(r) - Z95 * se), 100 * (float(r) + Z95 * se)), abs=1e-9)
@@ -132,28 +134,28 @@ def test_statistic_matches_its_closed_form(frames, sid):
 
 def test_named_functions_and_the_pressured_figures_written_out(frames):
     f16, f21 = frames["2016"], frames["2021"]
-    p = enpol.estimate(f16, "enpol2016_pressured_other_version")
+    p = survey_checks.estimate(f16, "enpol2016_pressured_other_version")
     assert (p.statistic_id, p.edition, p.claim_id, p.published_value) == (
         "enpol2016_pressured_other_version", "2016", "cs2018-enpol-pressured", 46.6)
     assert p.estimate_pct == pytest.approx(50.0, abs=1e-9)
     assert p.se_pp == pytest.approx(4.054696189805779, abs=1e-9)
     assert (p.ci_low_pct, p.ci_high_pct) == pytest.approx((42.05294149972889, 57.94705850027111), abs=1e-9)
     assert (p.n_unweighted, p.weighted_denominator) == (130, 440.0)
-    assert enpol.estimate(f16, "enpol2016_guilty_pressured_or_assaulted").estimate_pct == pytest.approx(40.0, abs=1e-9)
-    assert enpol.estimate(f16, "enpol2016_physical_aggression_arrest_to_mp").estimate_pct == pytest.approx(1700 / 30, abs=1e-9)
-    assert enpol.estimate(f21, "enpol2021_guilty_pressured_or_assaulted").estimate_pct == pytest.approx(30.0, abs=1e-9)
-    assert enpol.estimate(f21, "enpol2021_physical_aggression_after_detention").estimate_pct == pytest.approx(50.0, abs=1e-9)
-    assert enpol.estimate(f21, "enpol2021_pressured_other_version").estimate_pct == pytest.approx(40.0, abs=1e-9)
+    assert survey_checks.estimate(f16, "enpol2016_guilty_pressured_or_assaulted").estimate_pct == pytest.approx(40.0, abs=1e-9)
+    assert survey_checks.estimate(f16, "enpol2016_physical_aggression_arrest_to_mp").estimate_pct == pytest.approx(1700 / 30, abs=1e-9)
+    assert survey_checks.estimate(f21, "enpol2021_guilty_pressured_or_assaulted").estimate_pct == pytest.approx(30.0, abs=1e-9)
+    assert survey_checks.estimate(f21, "enpol2021_physical_aggression_after_detention").estimate_pct == pytest.approx(50.0, abs=1e-9)
+    assert survey_checks.estimate(f21, "enpol2021_pressured_other_version").estimate_pct == pytest.approx(40.0, abs=1e-9)
     one = p.as_frame()
     assert list(one.columns) == enpol.RESULT_COLUMNS and len(one) == 1
     with pytest.raises(DataError, match="enpol2021_physical_aggression_after_detention is an ENPOL 2021 statistic"):
-        enpol.estimate(f16, "enpol2021_physical_aggression_after_detention")
+        survey_checks.estimate(f16, "enpol2021_physical_aggression_after_detention")
 
 
 def test_compare_editions_in_percentage_points(frames):
-    a = enpol.estimate(frames["2016"], "enpol2016_physical_aggression_arrest_to_mp")
-    b = enpol.estimate(frames["2021"], "enpol2021_physical_aggression_after_detention")
-    c = enpol.compare_editions(a, b)
+    a = survey_checks.estimate(frames["2016"], "enpol2016_physical_aggression_arrest_to_mp")
+    b = survey_checks.estimate(frames["2021"], "enpol2021_physical_aggression_after_detention")
+    c = survey_checks.compare_editions(a, b)
     se = math.sqrt(a.se_pp ** 2 + b.se_pp ** 2)
     assert c.difference_pp == pytest.approx(50 - 1700 / 30, abs=1e-9)          # −6.667 pp
     assert c.se_pp == pytest.approx(se, abs=1e-9)
@@ -161,19 +163,19 @@ def test_compare_editions_in_percentage_points(frames):
 
 
 def test_statistics_table_for_the_editions_present(mirror):
-    t = enpol.statistics_table()
+    t = survey_checks.statistics_table()
     assert list(t.columns) == enpol.RESULT_COLUMNS
     assert sorted(t["statistic_id"]) == sorted(EXPECTED)
     assert t.attrs["message"] == ""
     shutil.rmtree(mirror / "enpol" / "2021")
-    only16 = enpol.statistics_table()
+    only16 = survey_checks.statistics_table()
     assert set(only16["edition"]) == {"2016"}
     assert "https://www.inegi.org.mx/programas/enpol/2021/" in only16.attrs["message"]
 
 
 def test_statistics_table_without_microdata_says_how_to_obtain_them(tmp_path, monkeypatch):
     monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(tmp_path))
-    t = enpol.statistics_table()
+    t = survey_checks.statistics_table()
     assert t.empty and list(t.columns) == enpol.RESULT_COLUMNS
     msg = t.attrs["message"]
     assert "https://www.inegi.org.mx/programas/enpol/2016/" in msg and "https://www.inegi.org.mx/programas/enpol/2021/" in msg
@@ -208,7 +210,7 @@ def test_reads_the_registered_archive_once_its_hash_is_recorded(tmp_path, monkey
     row = registry.load_registry(reg).set_index("name").loc["enpol_2016_microdata"]
     assert (row["sha256"], row["bytes"]) == (digest, archive.stat().st_size)
     f = enpol.load_edition("2016")
-    assert enpol.estimate(f, "enpol2016_pressured_other_version").estimate_pct == pytest.approx(50.0, abs=1e-9)
+    assert survey_checks.estimate(f, "enpol2016_pressured_other_version").estimate_pct == pytest.approx(50.0, abs=1e-9)
     with pytest.raises(registry.RegistryError, match="already recorded"):
         registry.record_hash("enpol_2016_microdata")
     with zipfile.ZipFile(archive, "a") as zf:
@@ -321,7 +323,7 @@ def test_no_folder(tmp_path, monkeypatch):
 
 
 def test_statistics_name_ledger_claims_evidence_and_known_variables():
-    from mxrights import claims, evidence
+    from mxrights.ledger import claims, evidence
 
     st = enpol.load_statistics()
     ids = set(claims.load_claims()["claim_id"])
@@ -360,7 +362,7 @@ def test_bad_variables_table_names_file_row_and_column(tmp_path):
 
 
 def test_pending_rows_are_listed_not_verified(caplog):
-    with caplog.at_level(logging.WARNING, logger="mxrights.registry"):
+    with caplog.at_level(logging.WARNING, logger="mxrights.sources.registry"):
         table = registry.verify(registry.load_registry().head(3))
     assert len(table) == 3
     pend = registry.pending()
@@ -411,11 +413,13 @@ def test_memo_page_states_definition_evidence_and_path(monkeypatch):
     """Without microdata each survey claim names its definition, its verdict and where to get the data."""
     import pandas as pd
 
-    from mxrights import enpol, paths
+    from mxrights.judge import survey_checks
+    from mxrights.sources import enpol
+    from mxrights import paths
 
     monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(Path(__file__).parent / "no-mirror"))
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
-    t = enpol.survey_claims(check).set_index("claim_id")
+    t = survey_checks.survey_claims(check).set_index("claim_id")
     row = t.loc["cs2018-enpol-pressured"]
     assert row["verdict"] == check.set_index("claim_id").loc["cs2018-enpol-pressured", "verdict"]
     assert "Numerator: P4_5_2=1; denominator: P4_4=1" in row["definition"]

@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from mxrights import cleaning, evidence, paths
+from mxrights.sources import disappearances, readers
+from mxrights.ledger import evidence
+from mxrights import paths
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +67,13 @@ def test_unregistered_evidence_file_is_refused(tmp_path, monkeypatch):
 def test_state_names_map_to_inegi_codes(mirror):
     names = pd.Series(["TAMAULIPAS", "ESTADO DE MEXICO", "Nuevo León", "CIUDAD DE MEXICO", "COAHUILA DE ZARAGOZA",
                        "NO ESPECIFICADO", "Atlantis"])
-    assert cleaning.state_code_from_name(names[:6]).tolist() == ["28", "15", "19", "09", "05", "99"]
+    assert readers.state_code_from_name(names[:6]).tolist() == ["28", "15", "19", "09", "05", "99"]
     # 'México' is the State of Mexico (15); the country is only ever the 'Nacional' recode (00)
-    assert cleaning.state_code_from_name(pd.Series(["México", "Nacional", "Veracruz de Ignacio de la Llave"])).tolist() \
+    assert readers.state_code_from_name(pd.Series(["México", "Nacional", "Veracruz de Ignacio de la Llave"])).tolist() \
         == ["15", "00", "30"]
-    with pytest.raises(cleaning.DataError, match=r"row 8, column name: unknown state name 'Atlantis'"):
-        cleaning.state_code_from_name(names, "x", "f.csv")
-    df = cleaning.load_rnped_2018_states(cleaning.RowLedger())
+    with pytest.raises(readers.DataError, match=r"row 8, column name: unknown state name 'Atlantis'"):
+        readers.state_code_from_name(names, "x", "f.csv")
+    df = disappearances.load_rnped_2018_states(readers.RowLedger())
     assert df["state"].nunique() == 33 and df["count"].sum() == 34441
 
 
@@ -94,9 +96,10 @@ def test_every_locator_quotes_the_page_in_a_few_words(ev):
 
 def test_a_figure_reported_by_a_co_author_is_never_the_only_independent_check():
     """Rows reported on a party's site are graded (d) for that document, whatever the publisher."""
-    from mxrights import verdicts, vocab
+    from mxrights.judge import verdicts
+    from mxrights.ledger import vocab
 
-    from mxrights import claims
+    from mxrights.ledger import claims
 
     ev_ = evidence.load_evidence()
     doc_of = claims.load_claims().set_index("claim_id")["document"]
@@ -114,7 +117,8 @@ def test_a_figure_reported_by_a_co_author_is_never_the_only_independent_check():
 # --- the evidence hunt and addresses a reader can find again -------------------------------------
 
 def test_every_unverifiable_claim_has_a_hunt_record():
-    from mxrights import hunts, report
+    from mxrights.ledger import hunts
+    from mxrights.publish import report
 
     check = report.load_table("claims_check")
     ev = evidence.load_evidence()

@@ -8,7 +8,11 @@ import json
 
 import pytest
 
-from mxrights import keys, pages, paths, registry, report, runner
+from mxrights.build import keys
+from mxrights.build import plan
+from mxrights.publish import pages, report
+from mxrights import paths
+from mxrights.sources import registry
 
 
 def _edit(table: str, claim_id: str, column: str, text: str) -> tuple[list[str], list[list[str]]]:
@@ -27,14 +31,14 @@ def _edit(table: str, claim_id: str, column: str, text: str) -> tuple[list[str],
     ("cs2018-laconcepcion-arrests", {"memo_civil-society-memo-2018", "state_12"}),
 ])
 def test_editing_one_claims_text_changes_only_the_keys_of_its_pages(claim_id, expected):
-    jobs = runner.plan()
+    jobs = plan.plan()
     header, _ = keys.read_rows(keys.table_path("claims_ledger"))
     if claim_id not in {r[header.index("claim_id")] for r in keys.read_rows(keys.table_path("claims_ledger"))[1]}:
         pytest.skip(f"{claim_id} is not in the ledger")
-    before = runner.job_keys(jobs)
+    before = plan.job_keys(jobs)
     edited = {"claims_ledger": _edit("claims_ledger", claim_id, "would_settle", "a corrected transcription"),
               "claims_check": _edit("claims_check", claim_id, "reason", "a corrected transcription")}
-    after = runner.job_keys(jobs, override=edited)
+    after = plan.job_keys(jobs, override=edited)
     assert {n for n in before if before[n] != after[n]} == expected
 
 
@@ -62,7 +66,8 @@ def test_declared_reads_cover_every_table_a_notebook_reads(monkeypatch):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mxrights import params, vocab
+    from mxrights.build import params
+    from mxrights.ledger import vocab
 
     seen: dict[str, set[str]] = {}
     current = [""]
@@ -83,7 +88,7 @@ def test_declared_reads_cover_every_table_a_notebook_reads(monkeypatch):
     always_names = set(reg.loc[reg["path"].map(lambda x: x.split("/")[-1]).isin(always), "name"])
     site = pages.notebook_pages()
     for row in site.drop_duplicates(subset=["job", "group"]).itertuples():
-        job = next(j for j in runner.plan(row.page))
+        job = next(j for j in plan.plan(row.page))
         vocab.clear_cache()
         params.clear_cache()
         current[0] = job.name
@@ -106,8 +111,8 @@ def test_declared_reads_cover_every_table_a_notebook_reads(monkeypatch):
 
 
 def test_a_declared_read_of_an_unknown_column_is_refused_where_it_is_declared(tmp_path):
-    from mxrights import vocab
-    from mxrights.schemas import TableError
+    from mxrights.ledger import vocab
+    from mxrights.sources.schemas import TableError
 
     src = vocab.jobs_path().read_text(encoding="utf-8")
     (tmp_path / "jobs.csv").write_text(src.replace("claims_check|document", "claims_check|nocolumn"), encoding="utf-8")

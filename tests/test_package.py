@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mxrights import evidence, hunts, package, paths, registry
-from mxrights.schemas import TableError
+from mxrights.ledger import evidence, hunts
+from mxrights.sources import package, registry
+from mxrights import paths
+from mxrights.sources.schemas import TableError
 
 
 def test_every_table_of_the_repository_has_a_schema_and_every_schema_a_table(root):

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mxrights import geo, pages, paths, report, runner, site, vocab
-from mxrights.schemas import TableError
+from mxrights.sources import geo
+from mxrights.publish import pages, report, site
+from mxrights import paths
+from mxrights.build import plan
+from mxrights.ledger import vocab
+from mxrights.sources.schemas import TableError
 
 
 def test_site_map_has_one_page_per_job_and_the_site_pages():
@@ -19,7 +23,7 @@ def test_site_map_has_one_page_per_job_and_the_site_pages():
     assert len(geo.state_codes()) == 32
     jal = df.set_index("page").loc["state_14"]
     assert (jal["label"], jal["group"], jal["parameters"]["state"]) == ("Jalisco", "states", "14")
-    assert [j.name for j in runner.plan()] == pages.notebook_pages()["page"].tolist()
+    assert [j.name for j in plan.plan()] == pages.notebook_pages()["page"].tolist()
     assert set(df.loc[df["notebook"] == "", "page"]) == set(vocab.site_pages()["page"])
     # a memo-series page is labelled by its year and counts every text of that year
     row = df.set_index("page").loc["memo_series_2016"]
@@ -28,7 +32,7 @@ def test_site_map_has_one_page_per_job_and_the_site_pages():
 
 
 def test_parameters_come_from_the_job_table():
-    job = next(j for j in runner.plan("comparison_torture"))
+    job = next(j for j in plan.plan("comparison_torture"))
     table = vocab.jobs().set_index("job").loc["comparison_{topic}", "parameters"]
     assert job.parameters["first_year"] == table["first_year"] and job.parameters["topic"] == "torture"
     assert job.parameters["output_dir"].endswith("tables")                   # {tables} filled in
@@ -57,7 +61,7 @@ def test_number_formats_as_readers_read(value, text):
 
 
 def test_explorer_rows_find_37435_and_link_to_the_card():
-    from mxrights import claims, evidence
+    from mxrights.ledger import claims, evidence
 
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
     ledger = claims.load_claims()

@@ -3,8 +3,11 @@
 import pandas as pd
 import pytest
 
-from mxrights import geo, paths, registry, series, state_page
-from mxrights.schemas import TableError
+from mxrights.sources import geo, registry
+from mxrights import paths
+from mxrights.series import annual as series
+from mxrights.publish import state_page
+from mxrights.sources.schemas import TableError
 
 
 def _annual():
@@ -48,7 +51,7 @@ def test_national_counts_are_the_states_plus_those_without_a_state():
 
 def test_an_unknown_geography_is_refused(tmp_path):
     """A claim's geography is a foreign key into vocabulary/geographies.csv (datapackage.json)."""
-    from mxrights import claims as claims_mod
+    from mxrights.ledger import claims as claims_mod
 
     src = claims_mod.load_claims()
     p = tmp_path / "claims.csv"
@@ -93,9 +96,11 @@ def test_no_fact_of_the_issue_list_is_a_literal_in_the_library(root):
     banned = [r'IDENTITY_PARAMETERS', r'geography\s*=\s*"Mexico"', r'"geography":\s*"Mexico"', r'\bPARAM_TYPES\b', r'\bSITE_PAGES\b',
               r'\bQUALIFIERS\b', r'\bPARTY_ROLES\b', r'\bCOLLECTIONS\b', r'\bJOB_FAMILIES\b', r'\bTREND_SPAN_LIMIT\b',
               r'\bSTATES\s*=', r'_STATE_ALIASES', r'inegi\.org\.mx', r'in_range\(19\d\d', r'!= "Mexico"',
-              r'return "[a-e]", ', r'\("[bc]", ""\)']
+              r'return "[a-e]", ', r'\("[bc]", ""\)', r'\bAGREEMENTS\b', r'\bACCURACY\s*=', r'\bSCOPE_SOURCES\b',
+              r'\bROLES\s*=', r'evidence_year_m', r'DataFrameSchema\(']
     found = []
     for p in sorted((root / "src" / "mxrights").rglob("*.py")):
         text = p.read_text(encoding="utf-8")
-        found += [f"{p.name}: {b}" for b in banned if re.search(b, text)]
+        found += [f"{p.name}: {b}" for b in banned if re.search(b, text)
+                  and not (b == r'DataFrameSchema\(' and p.name == "package.py")]  # the one engine builds schemas
     assert not found, found

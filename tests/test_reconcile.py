@@ -3,8 +3,10 @@
 import pandas as pd
 import pytest
 
-from mxrights import paths, reconcile, registry, series
-from mxrights.schemas import TableError
+from mxrights import paths
+from mxrights.series import reconcile, annual as series
+from mxrights.sources import registry
+from mxrights.sources.schemas import TableError
 
 
 def _annual(values: dict, indicator="x", source="s", unit="count"):

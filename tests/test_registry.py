@@ -7,7 +7,8 @@ from functools import partial
 
 import pytest
 
-from mxrights import cli, registry
+from mxrights import cli
+from mxrights.sources import registry
 
 
 def test_every_registered_file_verifies_against_the_mirror(mirror):
@@ -99,13 +100,15 @@ def test_fetch_downloads_with_pooch_from_a_local_server(tmp_path, mirror, monkey
 
 
 def test_seed_documents_are_registered_and_hash_checked(tmp_path, monkeypatch):
-    from mxrights import paths, runner, text
+    from mxrights import paths
+    from mxrights.build import plan
+    from mxrights.sources import text
 
     reg = registry.load_registry()
     seeds = reg[reg["location"] == "seeds"]
     assert sorted(seeds["path"]) == sorted(p.name for p in paths.seeds_dir().glob("*.txt"))
     assert (reg["location"] == "memo_series").sum() == len(list(paths.memo_series_dir().glob("*.txt")))
-    before = runner.inputs_digest()
+    before = plan.inputs_digest()
     copy = tmp_path / "seeds"
     shutil.copytree(paths.seeds_dir(), copy)
     doc = copy / "004_481b3fd752252112.txt"
@@ -115,4 +118,4 @@ def test_seed_documents_are_registered_and_hash_checked(tmp_path, monkeypatch):
     text._normalised.cache_clear()
     with pytest.raises(registry.HashMismatchError, match=r"seed:004_481b3fd752252112.txt: sha256 mismatch"):
         text.document_text("004_481b3fd752252112.txt")
-    assert runner.inputs_digest() != before      # an edited seed changes every build key
+    assert plan.inputs_digest() != before      # an edited seed changes every build key

@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from mxrights import paths, repeats, series
+from mxrights import paths
+from mxrights.judge import repeats
+from mxrights.series import annual as series
 
 
 def _annual(rows):
@@ -77,7 +79,8 @@ def test_headline_counts_the_quantities_shown():
 def test_real_headline_matches_the_claims_ledger():
     """The page's count, recomputed another way: indicators of claims_check.csv whose
     documents span two or more memo years."""
-    from mxrights import report, vocab
+    from mxrights.publish import report
+    from mxrights.ledger import vocab
 
     check = report.load_table("claims_check")
     years = check["document"].map(vocab.memo_years())

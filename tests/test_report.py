@@ -2,7 +2,10 @@
 
 import pandas as pd
 
-from mxrights import claims, evidence, paths, registry, report
+from mxrights.ledger import claims, evidence
+from mxrights import paths
+from mxrights.sources import registry
+from mxrights.publish import report
 
 
 def _fragment(document: str, topic: str) -> str:
@@ -56,7 +59,8 @@ def test_proxy_claim_names_its_primary_file_and_hash():
 
 
 def test_method_page_is_generated_from_the_vocabulary():
-    from mxrights import site, vocab
+    from mxrights.publish import site
+    from mxrights.ledger import vocab
 
     body = site.method_body()
     for label in vocab.verdicts()["label"]:
@@ -147,7 +151,7 @@ def test_single_point_is_a_sentence_within_the_window():
 
 
 def test_verdict_alt_counts_every_verdict_in_vocabulary_order():
-    from mxrights import vocab
+    from mxrights.ledger import vocab
 
     v = vocab.verdicts()
     first, last = v["verdict"].iloc[0], v["verdict"].iloc[-1]

@@ -5,16 +5,21 @@ from pathlib import Path
 
 import pytest
 
-from mxrights import claims, report, cli, runner
+from mxrights.ledger import claims
+from mxrights.publish import report
+from mxrights import cli
+from mxrights.build import kernels, plan, runner
 from tests.conftest import FIXTURES
 
 
 def test_plan_has_one_job_per_memo_and_topic():
     import pandas as pd
 
-    from mxrights import geo, paths, vocab
+    from mxrights.sources import geo
+    from mxrights import paths
+    from mxrights.ledger import vocab
 
-    names = [j.name for j in runner.plan()]
+    names = [j.name for j in plan.plan()]
     # one page per seed and per memo-series year with claims (2014's texts print no statistic),
     # one comparison page per topic that asks for one, the summary, memo over memo
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")
@@ -25,23 +30,23 @@ def test_plan_has_one_job_per_memo_and_topic():
     assert "memo_series_2016" in names and "memo_series_2014" not in names
     assert "memo_civil-society-memo-2018" in names and "comparison_torture" in names and "summary" in names
     assert {"comparison_graves", "comparison_protection_mechanism"} <= set(names)
-    memo = next(j for j in runner.plan("memo_amnesty-letter-2014"))
+    memo = next(j for j in plan.plan("memo_amnesty-letter-2014"))
     assert memo.parameters["page"] == "memo_amnesty-letter-2014"
 
 
 def test_job_key_changes_with_parameters_and_source():
-    j1, j2 = runner.plan("comparison_torture"), runner.plan("comparison_torture", {"first_year": 2010})
-    k = runner.job_key(j1[0], "src", "inputs")
-    assert k == runner.job_key(j1[0], "src", "inputs")
-    assert k != runner.job_key(j2[0], "src", "inputs")
-    assert k != runner.job_key(j1[0], "src2", "inputs")
+    j1, j2 = plan.plan("comparison_torture"), plan.plan("comparison_torture", {"first_year": 2010})
+    k = plan.job_key(j1[0], "src", "inputs")
+    assert k == plan.job_key(j1[0], "src", "inputs")
+    assert k != plan.job_key(j2[0], "src", "inputs")
+    assert k != plan.job_key(j1[0], "src2", "inputs")
 
 
 @pytest.mark.pipeline
 def test_incremental_run_skips_and_failures_are_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
-    ok = runner.Job("tiny_ok", FIXTURES / "tiny.ipynb", tmp_path / "out" / "ok.ipynb", {})
-    bad = runner.Job("tiny_bad", FIXTURES / "tiny.ipynb", tmp_path / "out" / "bad.ipynb", {})
+    ok = plan.Job("tiny_ok", FIXTURES / "tiny.ipynb", tmp_path / "out" / "ok.ipynb", {})
+    bad = plan.Job("tiny_bad", FIXTURES / "tiny.ipynb", tmp_path / "out" / "bad.ipynb", {})
     bad.parameters = {"x": 2}
     first = {r.name: r for r in runner.run([ok, bad], n_jobs=2, echo=lambda s: None)}
     assert first["tiny_ok"].status == "ok"
@@ -89,10 +94,10 @@ def test_only_names_jobs_exactly_and_list_prints_them(capsys):
     assert cli.main(["run", "--only", "x"]) == 2
     err = capsys.readouterr().err
     assert "no notebook job is named 'x'; jobs: memo_giz-torture-prevention-2017" in err
-    assert [j.name for j in runner.plan("summary,memo-over-memo")] == ["summary", "memo-over-memo"]
+    assert [j.name for j in plan.plan("summary,memo-over-memo")] == ["summary", "memo-over-memo"]
     assert cli.main(["run", "--list"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == len(runner.plan()) and out[0].split() == ["memo_giz-torture-prevention-2017",
+    assert len(out) == len(plan.plan()) and out[0].split() == ["memo_giz-torture-prevention-2017",
                                                                  "memo_reproduction.ipynb"]
 
 
@@ -109,7 +114,7 @@ def test_normalise_numbers_code_cells_as_a_fresh_kernel_would(tmp_path):
                      "outputs": []}]}
     p = tmp_path / "nb.ipynb"
     p.write_text(json.dumps(nb))
-    runner.normalise_notebook(p)
+    kernels.normalise_notebook(p)
     out = json.loads(p.read_text())
     assert [c.get("execution_count") for c in out["cells"]] == [None, 1, None, 2]
     assert out["cells"][1]["outputs"][0]["execution_count"] == 1
@@ -135,7 +140,7 @@ def test_normalise_stores_a_cells_prints_the_same_however_the_kernel_split_them(
     for name, outs in (("quiet", quiet), ("loaded", loaded)):
         p = tmp_path / f"{name}.ipynb"
         p.write_text(json.dumps(_stream_notebook(outs)))
-        runner.normalise_notebook(p)
+        kernels.normalise_notebook(p)
         files.append(p.read_bytes())
     assert files[0] == files[1]
     stored = json.loads(files[0])["cells"][0]["outputs"]
@@ -161,14 +166,14 @@ def test_worker_kernels_talk_over_ipc_not_tcp_ports(monkeypatch, tmp_path):
     import jupyter_client.manager
 
     monkeypatch.setattr(jupyter_client.manager, "KernelManager", FakeKM)
-    monkeypatch.setattr(runner, "_KM", None)
-    monkeypatch.setattr(runner, "_RESETTING", None)
-    runner._worker_kernel("python3", tmp_path)
-    monkeypatch.setattr(runner, "_KM", None)
+    monkeypatch.setattr(kernels, "_KM", None)
+    monkeypatch.setattr(kernels, "_RESETTING", None)
+    kernels._worker_kernel("python3", tmp_path)
+    monkeypatch.setattr(kernels, "_KM", None)
     first = started.pop("ip")
     assert started == {"transport": "ipc"}
-    runner._worker_kernel("python3", tmp_path)
-    monkeypatch.setattr(runner, "_KM", None)
+    kernels._worker_kernel("python3", tmp_path)
+    monkeypatch.setattr(kernels, "_KM", None)
     # each kernel's sockets in a folder of its own (jupyter_client's default, kernel-ipc in the
     # shared working directory, let two workers' kernels open each other's sockets)
     assert Path(first).parent != Path(started["ip"]).parent and Path(first).parent.is_dir()
@@ -179,7 +184,7 @@ def test_worker_kernels_talk_over_ipc_not_tcp_ports(monkeypatch, tmp_path):
 def test_reused_kernel_gives_identical_notebooks(tmp_path, monkeypatch):
     """Three runs of one notebook in one worker (one kernel, reused) give byte-identical files."""
     monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
-    jobs = [runner.Job(f"tiny_{i}", FIXTURES / "tiny.ipynb", tmp_path / "out" / f"{i}.ipynb", {"x": 1})
+    jobs = [plan.Job(f"tiny_{i}", FIXTURES / "tiny.ipynb", tmp_path / "out" / f"{i}.ipynb", {"x": 1})
             for i in range(3)]
     assert {r.status for r in runner.run(jobs, n_jobs=1, echo=lambda s: None)} == {"ok"}
     texts = [j.output.read_text() for j in jobs]
@@ -192,8 +197,8 @@ def test_reused_kernel_gives_identical_notebooks(tmp_path, monkeypatch):
 def test_reused_kernel_does_not_leak_state_between_notebooks(tmp_path, monkeypatch):
     """tiny.ipynb defines x; isolated.ipynb, run next in the same worker's kernel, must not see it."""
     monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
-    first = runner.Job("tiny", FIXTURES / "tiny.ipynb", tmp_path / "out" / "tiny.ipynb", {"x": 5})
-    second = runner.Job("isolated", FIXTURES / "isolated.ipynb", tmp_path / "out" / "isolated.ipynb", {})
+    first = plan.Job("tiny", FIXTURES / "tiny.ipynb", tmp_path / "out" / "tiny.ipynb", {"x": 5})
+    second = plan.Job("isolated", FIXTURES / "isolated.ipynb", tmp_path / "out" / "isolated.ipynb", {})
     results = {r.name: r for r in runner.run([first, second], n_jobs=1, echo=lambda s: None)}
     assert results["tiny"].status == "ok"
     assert results["isolated"].status == "ok", results["isolated"].error
@@ -202,7 +207,7 @@ def test_reused_kernel_does_not_leak_state_between_notebooks(tmp_path, monkeypat
 
 
 def test_pool_starts_every_worker_at_once():
-    pool = runner._pool(2, initializer=None)
+    pool = kernels._pool(2, initializer=None)
     try:
         assert len(pool._processes) == 2  # not at the first job: their warm-up overlaps the caller's work
     finally:
@@ -213,7 +218,7 @@ def test_papermill_import_skips_rfc3987_syntax_and_still_validates():
     import subprocess
     import sys
 
-    code = ("import sys; from mxrights import runner; runner.skip_slow_optional_imports(); import papermill, nbformat\n"
+    code = ("import sys; from mxrights.build import kernels; kernels.skip_slow_optional_imports(); import papermill, nbformat\n"
             "assert sys.modules['rfc3987_syntax'] is None\n"
             f"nb = nbformat.read({str(FIXTURES / 'tiny.ipynb')!r}, as_version=4); nbformat.validate(nb)\n"
             "nb.cells[0].pop('source')\n"
@@ -234,12 +239,12 @@ def test_committed_notebooks_name_the_project_kernel(root):
 
     for p in sorted((root / "notebooks").glob("*.ipynb")):
         spec = json.loads(p.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
-        assert spec == runner.KERNELSPEC, p.name
+        assert spec == kernels.KERNELSPEC, p.name
 
 
 def test_readme_shows_the_papermill_command_of_every_job(root):
     """Reviewers run one notebook with plain Papermill: the README names each job's notebook and parameters."""
-    from mxrights import vocab
+    from mxrights.ledger import vocab
 
     readme = (root / "README.md").read_text(encoding="utf-8")
     for job in vocab.jobs().itertuples():

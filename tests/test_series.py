@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from mxrights import series
+from mxrights.series import annual as series
 
 
 def test_poisson_rate_ratio_on_doubling_counts():
@@ -128,14 +128,14 @@ def test_real_summary_lists_one_point_series_apart(annual):
     (1.9, 0.08, 39.74, "too few or too variable points for a trend: +90% a year (95% CI −92% to +3,874%)"),
 ])
 def test_rate_ratios_read_in_words(rr, lo, hi, words):
-    from mxrights import series
+    from mxrights.series import annual as series
 
     assert series.rate_in_words(rr, lo, hi) == words
 
 
 def test_topic_answer_on_a_hand_made_series():
     """The comparison page's two-sentence answer, computed from a series worked out by hand."""
-    from mxrights import series
+    from mxrights.series import annual as series
 
     # 2015 covers January to March only (partial_year): the answer must stop at 2014
     annual = pd.DataFrame({"indicator": ["a"] * 6 + ["b"], "year": [2010, 2011, 2012, 2013, 2014, 2015, 2012],
@@ -154,7 +154,7 @@ def test_topic_answer_on_a_hand_made_series():
 def test_an_answer_says_when_the_last_year_moves_against_the_trend_and_names_its_unit():
     """Hand-made, after the CNDH torture complaints: fitted as rising 2013–2017 while the last
     year fell from 209 to 83; a percent series prints its unit."""
-    from mxrights import series
+    from mxrights.series import annual as series
 
     years = [2013, 2014, 2015, 2016, 2017]
     annual = pd.DataFrame({"indicator": "c", "year": years, "value": [5, 7, 50, 209, 83], "unit": "count",
@@ -173,13 +173,15 @@ def test_an_answer_says_when_the_last_year_moves_against_the_trend_and_names_its
 
 def test_enpol_editions_compared_without_an_interval_from_published_figures(monkeypatch, tmp_path):
     """The torture page's 2016 → 2021 sentence: published figures, their difference, no SRS interval."""
-    from mxrights import enpol, evidence
+    from mxrights.judge import survey_checks
+    from mxrights.publish import survey_text
+    from mxrights.ledger import evidence
 
     monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(tmp_path))           # no microdata
     ev = evidence.load_evidence()
-    pairs = enpol.edition_pairs(ev, ["enpol_physical_aggression_at_arrest"])
+    pairs = survey_checks.edition_pairs(ev, ["enpol_physical_aggression_at_arrest"])
     assert pairs == ["enpol2016_physical_aggression_arrest_to_mp"]
-    d = enpol.edition_difference(ev, pairs[0])
+    d = survey_checks.edition_difference(ev, pairs[0])
     assert (d["published_a"], d["published_b"]) == (63.8, 48.6)
     assert round(d["difference_pp"], 1) == -15.2 and d["design"] is None
     assert "fifteen items instead of nine" in d["wording"]
@@ -188,24 +190,26 @@ def test_enpol_editions_compared_without_an_interval_from_published_figures(monk
 def test_enpol_comparison_paragraph_without_and_with_microdata(monkeypatch, tmp_path):
     """The paragraph the torture page prints: published figures, their gap, and an interval only
     from the survey design (here a hand-made comparison stands in for the microdata)."""
-    from mxrights import enpol, evidence
+    from mxrights.judge import survey_checks
+    from mxrights.publish import survey_text
+    from mxrights.ledger import evidence
 
     monkeypatch.setenv("MXRIGHTS_DATA_MIRROR", str(tmp_path))
     ev = evidence.load_evidence()
-    d = enpol.edition_difference(ev, "enpol2016_physical_aggression_arrest_to_mp")
-    text = enpol.comparison_text(d)
+    d = survey_checks.edition_difference(ev, "enpol2016_physical_aggression_arrest_to_mp")
+    text = survey_text.comparison_text(d)
     assert "**63.8%** in 2016 (" in text and "**48.6%** in 2021 (" in text
     assert "the published figures are 15.2 percentage points lower in 2021" in text
     assert "No interval is given" in text and "CI" not in text
-    design = enpol.EditionComparison("a", "b", 60.0, 50.0, -10.0, 2.0, -13.92, -6.08, 0.95)
-    text = enpol.comparison_text({**d, "design": design})
+    design = survey_checks.EditionComparison("a", "b", 60.0, 50.0, -10.0, 2.0, -13.92, -6.08, 0.95)
+    text = survey_text.comparison_text({**d, "design": design})
     assert text.endswith("correction): -10.0 points (95% CI -13.9 to -6.1).") and "No interval" not in text
 
 
 def test_an_answer_reads_the_series_reaching_the_latest_year_and_averages_long_count_series():
     """Hand-made: a long CPJ-like series (0 in 2000, 1 in 2024) is read by five-year means, not
     by two atypical endpoints; a series ending later is preferred to a longer one ending earlier."""
-    from mxrights import series
+    from mxrights.series import annual as series
 
     years = list(range(2000, 2025))
     values = [0, 1, 0, 0, 3] + [5] * 15 + [4, 3, 3, 2, 1]        # first five: mean 0.8; last five: mean 2.6
@@ -225,7 +229,7 @@ def test_an_answer_reads_the_series_reaching_the_latest_year_and_averages_long_c
 
 def test_a_method_break_ends_a_series():
     """Hand-made after UDLAP's global index: 75.70 (2015), 69.21 (2017), 49.67 (2019, new method), 46.19 (2025)."""
-    from mxrights import series
+    from mxrights.series import annual as series
 
     a = pd.DataFrame({"indicator": "g", "source_id": "igi", "source_label": "IGI", "year": [2015, 2017, 2019, 2025],
                       "value": [75.70, 69.21, 49.67, 46.19], "as_of": "x", "kind": "official", "unit": "score",

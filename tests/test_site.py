@@ -14,15 +14,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mxrights import docs, pages, paths, runner, site, tables, vocab
+from mxrights.publish import docs, pages, site
+from mxrights import paths
+from mxrights.build import tables
+from mxrights.build import plan, runner
+from mxrights.ledger import vocab
 
 pytestmark = pytest.mark.pipeline
 
 
-def _build(reports: Path) -> list[runner.Result]:
+def _build(reports: Path) -> list[plan.Result]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MXRIGHTS_REPORTS", str(reports))
-        results = runner.run(runner.plan(), n_jobs=os.cpu_count() or 2, force=True, echo=lambda s: None)
+        results = runner.run(plan.plan(), n_jobs=os.cpu_count() or 2, force=True, echo=lambda s: None)
         site.render_all()
     return results
 
@@ -60,9 +64,9 @@ def test_readme_leads_with_the_accuracy_sentence_and_its_tables_are_current(root
 def test_executed_notebooks_are_identical_across_runs(builds):
     a, b = builds
     names = sorted(p.name for p in (a / "executed").glob("*.ipynb"))
-    from mxrights import runner
+    from mxrights.build import plan, runner
 
-    assert len(names) == len(runner.plan())
+    assert len(names) == len(plan.plan())
     # the two builds differ only in their report folder, which is a parameter (output_dir)
     for sub, pattern in (("executed", "*.ipynb"), ("html", "*.html")):
         files = sorted(p.name for p in (a / sub).glob(pattern))
@@ -248,7 +252,9 @@ def test_one_page_lists_every_claim(builds):
 def test_memo_pages_lead_with_the_accuracy_sentence_and_link_wrong_and_disputed_claims(builds):
     import pandas as pd
 
-    from mxrights import paths, report, vocab
+    from mxrights import paths
+    from mxrights.publish import report
+    from mxrights.ledger import vocab
 
     a, _ = builds
     check = pd.read_csv(paths.processed_dir() / "claims_check.csv")

@@ -1,4 +1,4 @@
-"""The design-based estimator (mxrights.survey) against a hand-worked example and a second formula."""
+"""The design-based estimator (mxrights.sources.survey) against a hand-worked example and a second formula."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mxrights import survey
+from mxrights.sources import survey
 
 Z95 = 1.959963984540054          # normal 0.975 quantile
 T95_DF8 = 2.306004135204166       # Student t 0.975 quantile, 8 degrees of freedom

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mxrights import text
+from mxrights.sources import text
 
 
 def test_dehyphenate_line_break():

@@ -3,8 +3,12 @@
 import pandas as pd
 import pytest
 
-from mxrights import series, claims, cleaning, evidence, indicators, schemas, verdicts, vocab
-from mxrights.indicators import Recomputation
+from mxrights.series import annual as series
+from mxrights.ledger import claims, evidence, vocab
+from mxrights.sources import schemas
+from mxrights.sources import readers
+from mxrights.judge import recompute, verdicts
+from mxrights.judge.recompute import Recomputation
 
 # --- hand-made fixtures ----------------------------------------------------------------------
 
@@ -192,7 +196,7 @@ def test_verdict_counts_add_one_row_per_collection_computed_from_its_documents()
 # --- facts, disputes and bounds that cannot fail (hand-made fixtures) ---------------------------
 
 def test_two_claims_of_one_fact_count_once_and_different_values_are_two_facts():
-    from mxrights import facts
+    from mxrights.ledger import facts
 
     base = {"indicator": "x", "population": "p", "geography": "Mexico", "period_start": None, "period_end": None,
             "unit": "count"}
@@ -260,7 +264,7 @@ def ctx():
     cl = claims.load_claims()
     rel = claims.evaluate_relations(claims.load_relations(claims=cl), cl)
     ev_ = evidence.load_evidence(claims=cl)
-    rc = indicators.recompute_all(series.load_primary_frames(cleaning.RowLedger()))
+    rc = recompute.recompute_all(series.load_primary_frames(readers.RowLedger()))
     check = verdicts.check_claims(cl, rel, ev_, rc).set_index("claim_id")
     return {"claims": cl.set_index("claim_id"), "check": check, "rc": rc}
 

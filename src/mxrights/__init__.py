@@ -1,20 +1,27 @@
 """mxrights: reproducible checks of the statistics in civil-society human-rights memos on Mexico.
 
-Modules, one job each:
+Subpackages, in the order data moves through them (each module has one job):
 
-- :mod:`mxrights.paths` — where the project, its raw data and the data mirror live.
-- :mod:`mxrights.registry` — the data registry: hashes, provenance, verification, download.
-- :mod:`mxrights.text` — normalisation of PDF/web-extracted memo text.
-- :mod:`mxrights.schemas` — pandera schemas of the ledger, relations and evidence tables.
-- :mod:`mxrights.claims` — the claims ledger and the arithmetic relations between claims.
-- :mod:`mxrights.evidence` — official figures transcribed from the publications the memos cite.
-- :mod:`mxrights.cleaning` — loaders and cleaners of primary files, with row accounting.
-- :mod:`mxrights.indicators` — indicators recomputed from primary data.
-- :mod:`mxrights.verdicts` — the rules that give every claim its verdict.
-- :mod:`mxrights.series` — annual series and trend models.
-- :mod:`mxrights.tables` — the processed tables written to ``data/processed``.
-- :mod:`mxrights.runner` — parallel, incremental notebook execution with Papermill.
-- :mod:`mxrights.site` — the HTML site under ``reports/html``.
+- :mod:`mxrights.sources` — data in. ``registry`` (hashes, provenance, download), ``schemas``
+  (reading a hand-made CSV safely), ``package`` (every table's schema from ``datapackage.json``
+  and the one engine that checks it), ``text`` (memo text normalisation), ``geo`` (states and
+  places, from tables), ``readers`` (what the primary-file loaders share: errors, row ledger,
+  checked CSV reading) and one module per primary source: ``disappearances``, ``graves``,
+  ``journalists``, ``impunity``, ``violence``, ``enpol`` (with ``survey``, design-based estimation).
+- :mod:`mxrights.ledger` — what the documents say and what was read elsewhere: ``vocab`` (the
+  vocabulary tables), ``claims``, ``evidence``, ``hunts``, ``facts``.
+- :mod:`mxrights.judge` — the verdicts: ``recompute`` (claims re-derived from primary data),
+  ``verdicts`` (the rules), ``repeats`` (memo over memo), ``survey_checks`` (ENPOL figures).
+- :mod:`mxrights.series` — annual series: ``annual`` (assembly, trends, answer sentences),
+  ``reconcile`` (against publishers' printed totals), ``context`` (context topics).
+- :mod:`mxrights.build` — the build: ``tables`` (processed tables), ``pipeline`` (verify → tables
+  → notebooks → pages, ``stale``), ``plan`` (jobs and build keys), ``keys`` (what a page reads),
+  ``kernels`` (executing notebooks), ``runner`` (running a plan), ``stepcache``, ``params``.
+- :mod:`mxrights.publish` — what readers see: ``pages`` (site map), ``site``, ``report`` (charts
+  and fragments), ``state_page``, ``survey_text``, ``citations``, ``docs`` (documents written from
+  data), ``templating``.
+
+:mod:`mxrights.paths` says where things are; :mod:`mxrights.cli` is the ``mxrights`` command.
 """
 
 __version__ = "0.1.0"

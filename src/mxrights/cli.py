@@ -32,7 +32,7 @@ def _print_table(df) -> None:
 
 
 def cmd_verify(args) -> int:
-    from . import registry
+    from mxrights.sources import registry
 
     try:
         table = registry.verify()
@@ -52,7 +52,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_fetch(args) -> int:
-    from . import registry
+    from mxrights.sources import registry
 
     if args.name is None:
         reg = registry.load_registry(include_pending=True)
@@ -70,7 +70,7 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_record(args) -> int:
-    from . import registry
+    from mxrights.sources import registry
 
     digest = registry.record_hash(args.name)
     print(f"recorded {args.name}: sha256 {digest}; from now on the file must match it")
@@ -79,9 +79,9 @@ def cmd_record(args) -> int:
 
 def cmd_enpol(args) -> int:
     """Recompute the memos' ENPOL figures with design-based intervals (or say how to get the microdata)."""
-    from . import enpol
+    from mxrights.judge import survey_checks
 
-    table = enpol.statistics_table()
+    table = survey_checks.statistics_table()
     if len(table):
         _print_table(table)
     if table.attrs.get("message"):
@@ -90,7 +90,8 @@ def cmd_enpol(args) -> int:
 
 
 def cmd_rehash(args) -> int:
-    from . import registry, tables
+    from mxrights.sources import registry
+    from mxrights.build import tables
 
     added = registry.register_documents()
     if added:
@@ -108,7 +109,7 @@ def _document_name(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    from . import vocab
+    from mxrights.ledger import vocab
 
     memos = vocab.memos()
     if value in set(memos["document"]):
@@ -125,11 +126,12 @@ class UsageError(ValueError):
 
 
 def cmd_claims(args) -> int:
-    from . import claims, report
+    from mxrights.ledger import claims
+    from mxrights.publish import report
 
     args.document = _document_name(args.document)
     if args.indicator:
-        from . import vocab
+        from mxrights.ledger import vocab
 
         if args.indicator not in set(vocab.indicators()["indicator"]):
             raise UsageError(f"unknown indicator {args.indicator!r}; see data/raw/indicators.csv for the list")
@@ -176,7 +178,7 @@ def cmd_claims(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from . import docs
+    from mxrights.publish import docs
 
     for p in docs.write():
         print(f"wrote {p}")
@@ -185,30 +187,32 @@ def cmd_docs(args) -> int:
 
 
 def cmd_tables(args) -> int:
-    from . import pipeline
+    from mxrights.build import pipeline
 
     pipeline.build_tables(force=True)
     return 0
 
 
 def _params(pairs) -> dict:
-    from . import params
+    from mxrights.build import params
 
     return {name: params.coerce(name, value) for name, value in (pairs or [])}
 
 
 def _build(args, verify: bool) -> int:
-    from . import pipeline, runner, schemas
+    from mxrights.build import pipeline
+    from mxrights.build import plan, runner
+    from mxrights.sources import schemas
 
     if args.list:
-        from . import runner
+        from mxrights.build import plan, runner
 
-        for j in runner.plan():
+        for j in plan.plan():
             print(f"{j.name:<40} {j.notebook.name}")
         return 0
     try:  # a page or parameter the project does not know: a usage error, before anything runs
         extra = _params(args.p)
-        plan = runner.plan(args.only, extra)
+        plan = plan.plan(args.only, extra)
     except schemas.TableError:
         raise  # a bad table (e.g. notebooks/jobs.csv) is a data error: exit 1
     except (ValueError, TypeError) as exc:
@@ -227,9 +231,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_notebooks(args) -> int:
-    from . import runner
+    from mxrights.build import plan, runner
 
-    from . import pipeline
+    from mxrights.build import pipeline
 
     pipeline.build_tables(force=False)
     results = runner.refresh_committed(args.jobs)
@@ -237,7 +241,7 @@ def cmd_notebooks(args) -> int:
 
 
 def cmd_stale(args) -> int:
-    from . import pipeline
+    from mxrights.build import pipeline
 
     found = pipeline.stale()
     for line in found:
@@ -251,7 +255,7 @@ def cmd_stale(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from . import site
+    from mxrights.publish import site
 
     for p in site.render_all():
         print(f"  wrote {p}")
@@ -324,9 +328,10 @@ def _project_errors() -> tuple[type[BaseException], ...]:
     """Errors that describe bad input or missing data: shown as one block, without a traceback."""
     import pandas as pd
 
-    from . import cleaning, registry, schemas
+    from mxrights.sources import registry, schemas
+    from mxrights.sources import readers
 
-    return (schemas.TableError, registry.RegistryError, cleaning.DataError, FileNotFoundError,
+    return (schemas.TableError, registry.RegistryError, readers.DataError, FileNotFoundError,
             UnicodeDecodeError, pd.errors.ParserError, KeyError, ValueError)
 
 
@@ -338,7 +343,7 @@ def _missing_mirror(args) -> str:
     """One line when a command that reads the mirror finds no mirror folder, else ``""``."""
     import os
 
-    from . import paths
+    from mxrights import paths
 
     cmd = getattr(args, "cmd", "")
     if cmd not in _MIRROR_COMMANDS and not (cmd == "data" and getattr(args, "data_cmd", "") == "verify"):
@@ -355,7 +360,7 @@ def _missing_mirror(args) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; project errors print one block and exit 1 (usage errors exit 2)."""
-    from .runner import skip_slow_optional_imports
+    from mxrights.build.kernels import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # rendering pages imports nbconvert -> jsonschema
     argv = list(sys.argv[1:] if argv is None else argv)

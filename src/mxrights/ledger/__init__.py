@@ -1,0 +1,1 @@
+"""What the documents say and what was read elsewhere: vocabulary, claims, evidence, hunts, facts."""

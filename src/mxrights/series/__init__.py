@@ -1,0 +1,1 @@
+"""Annual series: assembly, trends and answers; reconciliation with publishers; context topics."""
