@@ -250,7 +250,7 @@ def cmd_stale(args) -> int:
         print(f"{len(found)} derived file(s) to refresh; in this order: mxrights data rehash, mxrights tables, "
               "mxrights notebooks", file=sys.stderr)
         return 1
-    print("processed tables, README verdict table and committed notebooks are current")
+    print("processed tables, generated documents (docs/tables.md, README blocks) and committed notebooks are current")
     return 0
 
 
