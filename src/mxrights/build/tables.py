@@ -87,7 +87,7 @@ def primary_inputs() -> list:
     reg = registry.load_registry()
     mirror = reg[reg["location"] == "mirror"]
     return ["\n".join(mirror["name"] + " " + mirror["sha256"]),
-            *(registry.resolve(n) for n in ("series_recomputed", "recomputations", "indicator_vocabulary",
+            *(registry.resolve(n) for n in ("series_recomputed", "primary_tables", "recomputations", "indicator_vocabulary",
                                             "unit_vocabulary", "state_vocabulary", "state_recodes"))]
 
 

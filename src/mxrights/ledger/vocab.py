@@ -509,11 +509,12 @@ def clear_cache() -> None:
     for f in (grades, scopes, units, verdicts, relation_kinds, organisations, document_parties, indicators, memos,
               topic_table, page_groups, jobs, enumerations, settings, site_pages):
         f.cache_clear()
-    from mxrights.sources import geo, package
+    from mxrights.sources import geo, package, tidy
     from mxrights.publish import pages
     from mxrights.series import reconcile
 
     package.clear_cache()
+    tidy.clear_cache()
     geo.clear_cache()
     reconcile.clear_cache()
     pages._site_pages.cache_clear()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mxrights.sources import geo, schemas
-from mxrights.sources import disappearances, graves, impunity, journalists, readers, violence
+from mxrights.sources import disappearances, graves, impunity, journalists, readers, tidy, violence
 from mxrights.judge import recompute
 
 def topic_indicators() -> dict[str, list[str]]:
@@ -180,8 +180,7 @@ SERIES_METHODS: dict[str, Callable[[dict, pd.Series], pd.DataFrame]] = {
          for y in sorted(d["igimex"]["year"].dropna().astype(int).unique()) if r["first"] <= y <= r["last"]]),
     "count_by_year": lambda d, r: _every_year(d["cpj"].groupby(d["cpj"]["year"].astype(int)).size(),
                                               r["first"], r["last"]),
-    "advld_graves_by_year": lambda d, r: _every_year(d["graves"].set_index("year")["graves"], r["first"], r["last"]),
-    "advld_bodies_by_year": lambda d, r: _every_year(d["graves"].set_index("year")["bodies"], r["first"], r["last"]),
+    "sum_by_year": lambda d, r: _every_year(d[r["frame"]].groupby("year")["value"].sum(), r["first"], r["last"]),
     "press_graves_by_year": lambda d, r: _press_sum(d["graves_press"], "graves", r["first"], r["last"]),
     "press_bodies_by_year": lambda d, r: _press_sum(d["graves_press"], "bodies", r["first"], r["last"]),
     "press_sites_by_year": lambda d, r: _every_year(d["graves_press"].groupby("year").size(), r["first"], r["last"]),
@@ -266,6 +265,13 @@ def load_series_table(path=None) -> pd.DataFrame:
             raise schemas.TableError(f"{where}, column by_state: {r['by_state']!r} is not true or false")
         if r["primary"] not in known:
             raise schemas.TableError(f"{where}, column primary: {r['primary']!r} is not in the data registry")
+        if (r["method"] == "sum_by_year") != bool(r["frame"]):
+            raise schemas.TableError(f"{where}, column frame: {r['frame']!r}; " + (
+                "method sum_by_year needs a frame of data/raw/primary_tables.csv" if r["method"] == "sum_by_year"
+                else f"method {r['method']} reads a loader's frame, so frame must be empty"))
+        if r["frame"] and tidy.table().set_index("frame").loc[r["frame"], "registry"] != r["primary"]:
+            raise schemas.TableError(f"{where}, column primary: {r['primary']!r}, but frame {r['frame']} reads "
+                                     f"{tidy.table().set_index('frame').loc[r['frame'], 'registry']!r} (primary_tables.csv)")
         try:
             first, last = int(r["year_start"]), int(r["year_end"])
         except ValueError:
@@ -392,12 +398,14 @@ def assemble(claims: pd.DataFrame, evidence: pd.DataFrame, primary: pd.DataFrame
 
 
 def load_primary_frames(ledger: readers.RowLedger) -> dict:
-    """Load every primary frame the series need (hash-checked)."""
+    """Load every primary frame the series need (hash-checked): those with a loader of their own,
+    and every frame declared in ``data/raw/primary_tables.csv`` (:mod:`mxrights.sources.tidy`)."""
     return {"cenapi": disappearances.load_cenapi(ledger), "igimex": impunity.load_igimex(ledger),
-            "cpj": journalists.load_cpj(ledger), "graves": graves.load_graves(ledger),
+            "cpj": journalists.load_cpj(ledger),
             "graves_press": graves.load_graves_press(ledger),
             "rnpdno2020": disappearances.load_rnpdno_2020(ledger), "rnpdno2026": disappearances.load_rnpdno_2026(ledger),
-            "inegi_homicides": violence.load_inegi_homicides(ledger), "sesnsp": violence.load_sesnsp_victims(ledger)}
+            "inegi_homicides": violence.load_inegi_homicides(ledger), "sesnsp": violence.load_sesnsp_victims(ledger),
+            **tidy.load_all(ledger)}
 
 
 @dataclass(frozen=True)

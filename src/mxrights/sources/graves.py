@@ -1,5 +1,5 @@
-"""Clandestine graves: A dónde van los desaparecidos' national counts 2006–2016 and the PDH Ibero
-press list 2007–2019.
+"""Clandestine graves: the PDH Ibero press list 2007–2019. (A dónde van los desaparecidos'
+national counts 2006–2016 need no loader: they are two frames of ``data/raw/primary_tables.csv``.)
 """
 
 from __future__ import annotations
@@ -10,19 +10,6 @@ import pandas as pd
 
 from mxrights.sources import registry
 from mxrights.sources.readers import DataError, RowLedger, read_csv_checked, state_codes
-
-
-def load_graves(ledger: RowLedger, path: Path | None = None, name: str = "advld_graves_national_year") -> pd.DataFrame:
-    """A dónde van los desaparecidos: graves and bodies per year, national (``year, graves, bodies``)."""
-    path = path or registry.resolve(name)
-    df = read_csv_checked(path, ["year", "num_fosas", "num_cuerpos"], name)
-    ledger.record(name, "read", len(df), len(df), "rows read")
-    out = pd.DataFrame({"year": pd.to_numeric(df["year"]).astype("int64"),
-                        "graves": pd.to_numeric(df["num_fosas"]).astype("int64"),
-                        "bodies": pd.to_numeric(df["num_cuerpos"]).astype("int64")})
-    if (out[["graves", "bodies"]] < 0).any().any():
-        raise DataError(f"{name} ({path}): negative count")
-    return out
 
 
 def load_graves_press(ledger: RowLedger, path: Path | None = None, name: str = "pdh_ibero_graves_press",
