@@ -70,8 +70,8 @@ def test_an_evidence_row_naming_an_unknown_claim_is_refused(tmp_path):
     with pytest.raises(TableError) as exc:
         evidence.load_evidence(folder)
     assert (f"evidence.csv, row {i + 2}, column claim_id (evidence_id={src.loc[i, 'evidence_id']}): "
-            f"'{src.loc[i, 'claim_id']};cs2018-no-such-claim' names a value that is not a claim_id of data/raw/claims.csv"
-            ) in str(exc.value)
+            f"'cs2018-no-such-claim' (in '{src.loc[i, 'claim_id']};cs2018-no-such-claim') is not a claim_id of "
+            "data/raw/claims.csv") in str(exc.value)
 
 
 def test_an_evidence_row_naming_an_unknown_indicator_and_unit_gives_both_failures(tmp_path):
@@ -93,7 +93,7 @@ def test_a_hunt_naming_an_unknown_evidence_row_is_refused(tmp_path):
     src.to_csv(p, index=False)
     known = set(evidence.load_evidence()["evidence_id"])
     with pytest.raises(TableError, match=rf"hunts.csv: 1 validation failure\(s\)\n.*hunts.csv, row 2, column evidence_id "
-                                         rf"\(claim_id={src.loc[0, 'claim_id']}\): 'ev-nowhere' names a value that is "
+                                         rf"\(claim_id={src.loc[0, 'claim_id']}\): 'ev-nowhere' \(in 'ev-nowhere'\) is "
                                          r"not an evidence_id of data/raw/evidence/evidence.csv"):
         hunts.load_hunts(set(src["claim_id"]), known, p)
 

@@ -176,11 +176,16 @@ def _checks(name: str, f: dict, refs: dict, own: pd.DataFrame) -> list:
             test = lambda s, k=frozenset(known), d=sep: ~_present(s) | s.astype("string").map(
                 lambda v: all(x.strip() in k for x in str(v).split(d) if x.strip()), na_action="ignore").fillna(True).astype(bool)
             label = f"names a value that is not {_a(ref_field)} of {where}"
+            _LISTS[label] = (frozenset(known), sep)
         else:
             test = lambda s, k=frozenset(known): ~_present(s) | s.isin(k)
             label = f"is not {_a(ref_field)} of {where}"
         out.append(pa.Check(test, name=label))
     return out
+
+
+#: For a list cell's reference check (by its message): the values it may name and the separator.
+_LISTS: dict[str, tuple[frozenset, str]] = {}
 
 
 def _a(word: str) -> str:
@@ -277,6 +282,10 @@ def _message(fc: pd.DataFrame, df: pd.DataFrame, source: str | Path, pk: list[st
             lines.append(f"{where}: {value!r} repeats an earlier row; the column's values are unique")
         elif value is None or (isinstance(value, float) and pd.isna(value)):
             lines.append(f"{where}: empty, and the column is required")
+        elif check in _LISTS:
+            known, sep = _LISTS[check]
+            bad = [x.strip() for x in str(value).split(sep) if x.strip() and x.strip() not in known]
+            lines.append(f"{where}: {', '.join(repr(b) for b in bad)} (in {value!r}) " + check.replace("names a value that is", "is"))
         else:
             lines.append(f"{where}: {value!r} {check}")
     return f"{source}: {len(lines)} validation failure(s)\n  " + "\n  ".join(lines[:50])
