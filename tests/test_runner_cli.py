@@ -254,3 +254,16 @@ def test_readme_shows_the_papermill_command_of_every_job(root):
         for name in job.parameters:
             if name not in ("processed_dir", "output_dir"):
                 assert f"-p {name} " in line + " ", (job.notebook, name)
+
+
+def test_a_build_called_without_a_plan_plans_its_own(monkeypatch, tmp_path):
+    """`pipeline.reproduce()` from Python (the benchmark's no-op) plans the jobs itself."""
+    from mxrights.build import pipeline
+    from mxrights.publish import site
+
+    seen = {}
+    monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path))
+    monkeypatch.setattr(runner, "run", lambda jobs, *a, **k: seen.setdefault("jobs", [j.name for j in jobs]) and [])
+    monkeypatch.setattr(site, "render_all", lambda *a, **k: None)
+    pipeline.run_notebooks(only="summary", echo=lambda s: None)
+    assert seen["jobs"] == ["summary"]

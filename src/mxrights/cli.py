@@ -200,25 +200,22 @@ def _params(pairs) -> dict:
 
 
 def _build(args, verify: bool) -> int:
-    from mxrights.build import pipeline
-    from mxrights.build import plan, runner
+    from mxrights.build import pipeline, plan
     from mxrights.sources import schemas
 
     if args.list:
-        from mxrights.build import plan, runner
-
         for j in plan.plan():
             print(f"{j.name:<40} {j.notebook.name}")
         return 0
     try:  # a page or parameter the project does not know: a usage error, before anything runs
         extra = _params(args.p)
-        plan = plan.plan(args.only, extra)
+        planned = plan.plan(args.only, extra)
     except schemas.TableError:
         raise  # a bad table (e.g. notebooks/jobs.csv) is a data error: exit 1
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
     step = pipeline.reproduce if verify else pipeline.run_notebooks
-    build = step(args.only, extra, args.jobs, args.force, plan=plan)
+    build = step(args.only, extra, args.jobs, args.force, planned=planned)
     r = build.results
     print(f"{sum(x.status == 'ok' for x in r)} executed, {sum(x.status == 'skipped' for x in r)} skipped, "
           f"{len(build.failed)} failed")
@@ -231,9 +228,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_notebooks(args) -> int:
-    from mxrights.build import plan, runner
-
-    from mxrights.build import pipeline
+    from mxrights.build import pipeline, runner
 
     pipeline.build_tables(force=False)
     results = runner.refresh_committed(args.jobs)

@@ -59,12 +59,12 @@ class Build:
 
 
 def run_notebooks(only: str | None = None, extra: dict | None = None, jobs: int | None = None, force: bool = False,
-                  echo: Callable[[str], None] = print, plan: list[plan.Job] | None = None) -> Build:
+                  echo: Callable[[str], None] = print, planned: list[plan.Job] | None = None) -> Build:
     """Plan the jobs (checking parameters before any kernel starts), build the tables while the
     worker pool warms up, execute the stale notebooks, and render the site's own pages."""
     t0 = time.perf_counter()
-    plan = plan if plan is not None else plan.plan(only, extra)
-    results = runner.run(plan, jobs, force, echo=echo, prepare=lambda: build_tables(force, echo))
+    planned = planned if planned is not None else plan.plan(only, extra)
+    results = runner.run(planned, jobs, force, echo=echo, prepare=lambda: build_tables(force, echo))
     build = Build(results)
     if only is None:  # a full build: the site holds exactly the site map's pages
         from mxrights.publish import pages, site
@@ -81,7 +81,7 @@ def run_notebooks(only: str | None = None, extra: dict | None = None, jobs: int 
 
 
 def reproduce(only: str | None = None, extra: dict | None = None, jobs: int | None = None, force: bool = False,
-              echo: Callable[[str], None] = print, plan: list[plan.Job] | None = None) -> Build:
+              echo: Callable[[str], None] = print, planned: list[plan.Job] | None = None) -> Build:
     """Verify every registered file, then :func:`run_notebooks`.
 
     Raises:
@@ -95,7 +95,7 @@ def reproduce(only: str | None = None, extra: dict | None = None, jobs: int | No
     if len(bad):
         raise registry.RegistryError("\n".join(bad["detail"]))
     echo(f"  {len(table)} registered files verified")
-    return run_notebooks(only, extra, jobs, force, echo, plan)
+    return run_notebooks(only, extra, jobs, force, echo, planned)
 
 
 def stored_outputs_path():
