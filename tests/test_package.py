@@ -3,7 +3,6 @@ reference implementation (frictionless) agrees on the committed tables."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,4 +119,20 @@ def test_a_column_the_schema_does_not_know_is_refused(tmp_path):
     src.assign(extra="x").to_csv(p, index=False)
     with pytest.raises(TableError, match=r"settings.csv, header \(row 1\): column\(s\) extra not in its schema "
                                          r"\(datapackage.json, resource settings\)"):
+        package.read("settings", p)
+
+
+def test_a_checked_file_is_checked_again_when_its_bytes_change(tmp_path, monkeypatch):
+    """A passed check is remembered by a stamp keyed on the file's bytes (and its schema's and
+    referenced tables'): the same file is not checked twice, an edited one is."""
+    monkeypatch.setenv("MXRIGHTS_REPORTS", str(tmp_path / "reports"))
+    src = pd.read_csv(registry.resolve("settings"), dtype=str, keep_default_na=False)
+    p = tmp_path / "settings.csv"
+    src.to_csv(p, index=False)
+    package.read("settings", p)
+    stamps = list((tmp_path / "reports" / ".cache" / "valid").glob("settings-*"))
+    assert len(stamps) == 1
+    src.loc[0, "value"] = "five"
+    src.to_csv(p, index=False)
+    with pytest.raises(TableError, match=r"settings.csv, row 2, column value \(setting=trend_min_points\): 'five' is not a number"):
         package.read("settings", p)

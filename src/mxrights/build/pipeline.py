@@ -28,13 +28,13 @@ def tables_key() -> str:
 
 def build_tables(force: bool = False, echo: Callable[[str], None] = print) -> bool:
     """Write ``data/processed`` unless its key matches the manifest's; return whether it ran."""
-    from mxrights.build import tables
-
     key = tables_key()
     outs = [paths.processed_dir() / f"{n}.csv" for n in KEY_TABLES]
     if not force and plan.load_manifest().get("_tables") == key and all(p.exists() for p in outs):
         echo("  processed tables up to date, skipped")
         return False
+    from mxrights.build import tables  # imports the whole library: only when the tables are built
+
     t0 = time.perf_counter()
     for p in tables.build():
         echo(f"  wrote {p}")

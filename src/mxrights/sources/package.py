@@ -291,8 +291,26 @@ def _message(fc: pd.DataFrame, df: pd.DataFrame, source: str | Path, pk: list[st
     return f"{source}: {len(lines)} validation failure(s)\n  " + "\n  ".join(lines[:50])
 
 
+def _stamp(name: str, path: Path) -> Path:
+    """Where a passed check of this file against this schema is remembered: a key over the
+    resource's schema, the file's bytes and the bytes of every table its references read."""
+    import hashlib
+
+    h = hashlib.sha256(json.dumps(resource(name), sort_keys=True).encode())
+    h.update(path.read_bytes())
+    for f in fields(name):
+        for ref_name, _, _ in _references(name, f):
+            if ref_name != name:
+                h.update(ref_name.encode() + path_of(ref_name).read_bytes())
+    return paths.reports_dir() / ".cache" / "valid" / f"{name}-{h.hexdigest()[:32]}"
+
+
 def read(name: str, path: Path | None = None, **kwargs) -> pd.DataFrame:
     """Read one resource as strings (empty cells None) and :func:`check` it.
+
+    A file that passed its check is not checked again until it, its schema or a table it
+    refers to changes (a stamp keyed on their bytes under ``<reports>/.cache/valid``), so that
+    a build with nothing to do never imports pandera. Checks given ``refs`` or ``rules`` always run.
 
     Args:
         name: the resource.
@@ -300,7 +318,15 @@ def read(name: str, path: Path | None = None, **kwargs) -> pd.DataFrame:
         **kwargs: passed to :func:`check` (``refs``, ``rules``).
     """
     path = Path(path) if path is not None else path_of(name)
-    return check(read_table(path), name, path, **kwargs)
+    df = read_table(path)
+    if kwargs:
+        return check(df, name, path, **kwargs)
+    stamp = _stamp(name, path)
+    if not stamp.exists():
+        check(df, name, path)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    return df
 
 
 def clear_cache() -> None:
