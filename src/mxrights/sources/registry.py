@@ -26,6 +26,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -93,7 +94,15 @@ def load_registry(path: Path | None = None, include_pending: bool = False) -> pd
     Raises:
         RegistryError: a column is missing or a name is duplicated (file, row, column named).
     """
-    path = path or registry_path()
+    path = Path(path or registry_path())
+    st = path.stat() if path.exists() else None
+    stamp = (st.st_mtime_ns, st.st_size) if st else (0, 0)
+    return _load_registry(path, stamp, include_pending).copy()
+
+
+@lru_cache(maxsize=8)
+def _load_registry(path: Path, stamp: tuple[int, int], include_pending: bool) -> pd.DataFrame:
+    """:func:`load_registry`, read once per state of the file (keyed on its mtime and size)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in REGISTRY_COLUMNS if c not in df.columns]
     if missing:
