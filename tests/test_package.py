@@ -136,3 +136,13 @@ def test_a_checked_file_is_checked_again_when_its_bytes_change(tmp_path, monkeyp
     src.to_csv(p, index=False)
     with pytest.raises(TableError, match=r"settings.csv, row 2, column value \(setting=trend_min_points\): 'five' is not a number"):
         package.read("settings", p)
+
+
+def test_a_list_cell_with_a_closed_list_names_the_unknown_item(tmp_path):
+    src = pd.read_csv(registry.resolve("scope_vocabulary"), dtype=str, keep_default_na=False)
+    src.loc[0, "declared_in"] = src.loc[0, "declared_in"] + ";memo"
+    p = tmp_path / "scopes.csv"
+    src.to_csv(p, index=False)
+    with pytest.raises(TableError, match=rf"scopes.csv, row 2, column declared_in \(scope={src.loc[0, 'scope']}\): 'memo' "
+                                         r"\(in '.*;memo'\) is not one of 'evidence', 'recomputation', 'relation'"):
+        package.read("scope_vocabulary", p)

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,22 +28,34 @@ def _append(path: Path, row: dict) -> None:
         csv.DictWriter(fh, fieldnames=header, lineterminator="\n").writerow({k: row.get(k, "") for k in header})
 
 
-def test_a_new_memo_is_three_hand_edited_files_and_gets_its_page(tmp_path, mirror):
-    """CONTRIBUTING, "A new memo": the text, a row of memos.csv, its claims; then `mxrights data
-    rehash` (which registers the new text), `mxrights claims --coverage`, `mxrights tables`,
-    `mxrights run --only memo_<id>`. The page appears with the claim and its verdict, and no other
-    hand-made table was touched."""
+def _project(tmp_path: Path, seeds: Path, mirror: Path) -> tuple[Path, Callable[..., str]]:
+    """A copy of the project (data, notebooks, datapackage.json) and a runner of `mxrights` in it."""
     root = tmp_path / "project"
     shutil.copytree(paths.data_dir(), root / "data")
     shutil.copytree(paths.project_root() / "notebooks", root / "notebooks",
                     ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
     shutil.copy(paths.project_root() / "datapackage.json", root)
     (root / "pyproject.toml").write_text("")
-    seeds = tmp_path / "seeds"
-    shutil.copytree(paths.seeds_dir(), seeds)
     env = {**os.environ, "MXRIGHTS_ROOT": str(root), "MXRIGHTS_SEEDS": str(seeds),
            "MXRIGHTS_MEMO_SERIES": str(paths.memo_series_dir()), "MXRIGHTS_DATA_MIRROR": str(mirror),
            "MXRIGHTS_REPORTS": str(tmp_path / "reports")}
+
+    def run(*args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "mxrights.cli", *args], env=env, capture_output=True, text=True)
+        assert out.returncode == 0, f"mxrights {' '.join(args)}:\n{out.stdout}\n{out.stderr}"
+        return out.stdout
+
+    return root, run
+
+
+def test_a_new_memo_is_three_hand_edited_files_and_gets_its_page(tmp_path, mirror):
+    """CONTRIBUTING, "A new memo": the text, a row of memos.csv, its claims; then `mxrights data
+    rehash` (which registers the new text), `mxrights claims --coverage`, `mxrights tables`,
+    `mxrights run --only memo_<id>`. The page appears with the claim and its verdict, and no other
+    hand-made table was touched."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(paths.seeds_dir(), seeds)
+    root, run = _project(tmp_path, seeds, mirror)
 
     # the three hand-edited files
     (seeds / "900_test-memo.txt").write_text(TEXT, encoding="utf-8")
@@ -58,11 +71,6 @@ def test_a_new_memo_is_three_hand_edited_files_and_gets_its_page(tmp_path, mirro
         "unit": "count", "qualifier": "exact", "indicator": "disappeared_persons_registered",
         "topic": "disappearance", "period_end": "2018-04-30", "as_of": "2018-04-30",
         "population": "as defined by the indicator", "geography": "Mexico", "source_cited": "the register"})
-
-    def run(*args: str) -> str:
-        out = subprocess.run([sys.executable, "-m", "mxrights.cli", *args], env=env, capture_output=True, text=True)
-        assert out.returncode == 0, f"mxrights {' '.join(args)}:\n{out.stdout}\n{out.stderr}"
-        return out.stdout
 
     assert "registered: seed:900_test-memo.txt" in run("data", "rehash")
     run("claims", "--coverage")
@@ -97,26 +105,13 @@ def test_a_new_primary_source_needs_no_code_and_gets_its_series(tmp_path, mirror
     series_recomputed.csv (the series, method sum_by_year) and a row of published_totals.csv; then
     `mxrights data rehash`, `mxrights tables`, `mxrights run`. The series appears nationally and per
     state, its dropped rows are accounted for, and the comparison page draws it."""
-    root = tmp_path / "project"
-    shutil.copytree(paths.data_dir(), root / "data")
-    shutil.copytree(paths.project_root() / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
-    shutil.copy(paths.project_root() / "datapackage.json", root)
-    (root / "pyproject.toml").write_text("")
     own_mirror = tmp_path / "mirror"
     own_mirror.mkdir()
     for entry in mirror.iterdir():
         (own_mirror / entry.name).symlink_to(entry)
     (own_mirror / "example").mkdir()
     (own_mirror / "example" / "journalists_by_state.csv").write_text(SOURCE, encoding="utf-8")
-    env = {**os.environ, "MXRIGHTS_ROOT": str(root), "MXRIGHTS_SEEDS": str(paths.seeds_dir()),
-           "MXRIGHTS_MEMO_SERIES": str(paths.memo_series_dir()), "MXRIGHTS_DATA_MIRROR": str(own_mirror),
-           "MXRIGHTS_REPORTS": str(tmp_path / "reports")}
-
-    def run(*args: str) -> str:
-        out = subprocess.run([sys.executable, "-m", "mxrights.cli", *args], env=env, capture_output=True, text=True)
-        assert out.returncode == 0, f"mxrights {' '.join(args)}:\n{out.stdout}\n{out.stderr}"
-        return out.stdout
+    root, run = _project(tmp_path, paths.seeds_dir(), own_mirror)
 
     raw = root / "data" / "raw"
     _append(root / "data" / "registry.csv", {

@@ -167,6 +167,14 @@ def _checks(name: str, f: dict, refs: dict, own: pd.DataFrame) -> list:
     if "minLength" in c:
         out.append(pa.Check(lambda s, n=c["minLength"]: ~_present(s) | (s.astype("string").str.len() >= n),
                             name=f"is shorter than {c['minLength']} characters"))
+    x = f.get("x-list", {})
+    if "enum" in x:
+        items = frozenset(str(v) for v in x["enum"])
+        label = f"names a value that is not one of {', '.join(repr(v) for v in x['enum'])}"
+        _LISTS[label] = (items, x["delimiter"])
+        out.append(pa.Check(lambda s, k=items, d=x["delimiter"]: ~_present(s) | s.astype("string").map(
+            lambda v: all(i.strip() in k for i in str(v).split(d) if i.strip()), na_action="ignore").fillna(True).astype(bool),
+            name=label))
     for ref_name, ref_field, sep in _references(name, f):
         known = refs.get((ref_name, ref_field))
         if known is None:
@@ -285,7 +293,8 @@ def _message(fc: pd.DataFrame, df: pd.DataFrame, source: str | Path, pk: list[st
         elif check in _LISTS:
             known, sep = _LISTS[check]
             bad = [x.strip() for x in str(value).split(sep) if x.strip() and x.strip() not in known]
-            lines.append(f"{where}: {', '.join(repr(b) for b in bad)} (in {value!r}) " + check.replace("names a value that is", "is"))
+            lines.append(f"{where}: {', '.join(repr(b) for b in bad)} (in {value!r}) "
+                         + check.replace("names a value that is", "is"))
         else:
             lines.append(f"{where}: {value!r} {check}")
     return f"{source}: {len(lines)} validation failure(s)\n  " + "\n  ".join(lines[:50])
