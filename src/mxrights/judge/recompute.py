@@ -1,6 +1,6 @@
 """Indicators recomputed from primary data, and the claims each one re-derives.
 
-Pure functions over the cleaned frames of :mod:`mxrights.sources.cleaning`. Each recomputation
+Pure functions over the cleaned frames of the loaders in :mod:`mxrights.sources`. Each recomputation
 carries its method in words and the registry names of the files it used, so a reader can
 trace the number back. ``data/raw/recomputations.csv`` says which claim each recomputation checks (with its
 cut-off dates, scope and tolerance); :func:`recompute_all` runs them.
